@@ -1,0 +1,230 @@
+package auth
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"time"
+
+	"github.com/switchboardhq/switchboard/internal/audit"
+	"github.com/switchboardhq/switchboard/internal/errcode"
+	"github.com/switchboardhq/switchboard/internal/permission"
+	"github.com/switchboardhq/switchboard/internal/secret"
+	"github.com/switchboardhq/switchboard/internal/tenant"
+	"github.com/switchboardhq/switchboard/internal/user"
+)
+
+// touchEvery bounds how often a token's last-used time is written, so that
+// authenticating a request is a single read in the common case.
+const touchEvery = time.Minute
+
+// Service authenticates callers and manages their credentials.
+type Service struct {
+	cfg       Config
+	accounts  *Limiter // failed logins per account
+	addresses *Limiter // failed logins per client IP
+	// dummyHash is verified against when an email is unknown, so that the
+	// response time does not reveal which emails have accounts.
+	dummyHash string
+}
+
+// Config wires a Service.
+type Config struct {
+	Tokens  TokenStore
+	Users   user.Store
+	Tenants tenant.Store
+	InTx    func(ctx context.Context, fn func(Tx) error) error
+	Rand    io.Reader
+	Now     func() time.Time
+	NewID   func() string
+	Logger  *slog.Logger
+	// SessionTTL is the lifetime of a login session.
+	SessionTTL time.Duration
+}
+
+// NewService returns a Service. Login throttling allows 5 failed attempts per
+// account (then one a minute) and 30 per client IP (then one per 10 s).
+func NewService(cfg Config) (*Service, error) {
+	dummy, err := secret.Hasher{Rand: cfg.Rand}.HashPassword("timing-equaliser")
+	if err != nil {
+		return nil, err
+	}
+	return &Service{
+		cfg:       cfg,
+		accounts:  NewLimiter(time.Minute, 5, cfg.Now),
+		addresses: NewLimiter(10*time.Second, 30, cfg.Now),
+		dummyHash: dummy,
+	}, nil
+}
+
+// Session is a signed-in user with a fresh session token.
+type Session struct {
+	Token     string // shown once
+	ExpiresAt time.Time
+	User      *user.User
+}
+
+// LoginParams are a login attempt.
+type LoginParams struct {
+	Email    string
+	Password string
+	IP       string
+}
+
+// Login checks an email and password and opens a session.
+func (s *Service) Login(ctx context.Context, p *LoginParams) (*Session, error) {
+	email, _ := user.NormalizeEmail(p.Email)
+	if err := s.throttle(email, p.IP); err != nil {
+		return nil, err
+	}
+	u, err := s.cfg.Users.GetByEmail(ctx, email)
+	if errors.Is(err, user.ErrNotFound) || email == "" {
+		_ = secret.VerifyPassword(s.dummyHash, p.Password)
+		s.fail(email, p.IP)
+		return nil, ErrInvalidCredentials
+	}
+	if err != nil {
+		return nil, err
+	}
+	if u.PasswordHash == "" || secret.VerifyPassword(u.PasswordHash, p.Password) != nil {
+		s.fail(email, p.IP)
+		s.recordFailure(ctx, u, p.IP, "wrong_password")
+		return nil, ErrInvalidCredentials
+	}
+	if u.Status != user.StatusActive {
+		s.recordFailure(ctx, u, p.IP, "user_"+string(u.Status))
+		return nil, ErrInvalidCredentials
+	}
+	if err := s.checkTenant(ctx, u.TenantID); err != nil {
+		return nil, err
+	}
+	return s.openSession(ctx, u, p.IP, audit.ActionLogin, nil)
+}
+
+func (s *Service) throttle(email, ip string) error {
+	for _, c := range []struct {
+		lim *Limiter
+		key string
+	}{{s.accounts, email}, {s.addresses, ip}} {
+		if c.key == "" {
+			continue
+		}
+		if ok, wait := c.lim.Check(c.key); !ok {
+			e := errcode.New(errcode.RateLimited, "too many failed sign-in attempts; try again later")
+			e.RetryAfter = wait
+			return e
+		}
+	}
+	return nil
+}
+
+func (s *Service) fail(email, ip string) {
+	if email != "" {
+		s.accounts.Take(email)
+	}
+	if ip != "" {
+		s.addresses.Take(ip)
+	}
+}
+
+func (s *Service) recordFailure(ctx context.Context, u *user.User, ip, reason string) {
+	e := &audit.Entry{ID: "", TenantID: u.TenantID, ActorID: u.ID, Action: audit.ActionLoginFailed,
+		TargetType: "user", TargetID: u.ID, IP: ip, Details: map[string]any{"reason": reason}, At: s.cfg.Now()}
+	err := s.cfg.InTx(ctx, func(tx Tx) error { return tx.Audit().Append(ctx, e) })
+	if err != nil {
+		s.cfg.Logger.ErrorContext(ctx, "record failed login", "user_id", u.ID, "err", err)
+	}
+}
+
+func (s *Service) checkTenant(ctx context.Context, tenantID string) error {
+	if tenantID == "" {
+		return nil
+	}
+	t, err := s.cfg.Tenants.Get(ctx, tenantID)
+	if err != nil {
+		return err
+	}
+	if t.Status != tenant.StatusActive {
+		return ErrTenantSuspended
+	}
+	return nil
+}
+
+// openSession creates a session token for u and records action; extra runs
+// in the same transaction first.
+func (s *Service) openSession(ctx context.Context, u *user.User, ip, action string, extra func(Tx) error) (*Session, error) {
+	tok, err := secret.NewToken(s.cfg.Rand, "sbs")
+	if err != nil {
+		return nil, err
+	}
+	now := s.cfg.Now()
+	exp := now.Add(s.cfg.SessionTTL)
+	t := &Token{ID: s.cfg.NewID(), TenantID: u.TenantID, UserID: u.ID, Kind: KindSession, Name: "session",
+		Digest: tok.Digest, Scopes: []permission.Permission{}, CreatedAt: now, ExpiresAt: &exp}
+	err = s.cfg.InTx(ctx, func(tx Tx) error {
+		if extra != nil {
+			if err := extra(tx); err != nil {
+				return err
+			}
+		}
+		if err := tx.Tokens().Create(ctx, t); err != nil {
+			return err
+		}
+		by := &permission.Principal{UserID: u.ID, TenantID: u.TenantID, IP: ip}
+		return audit.Record(ctx, tx, audit.By(by, action, "user", u.ID, now))
+	})
+	if err != nil {
+		return nil, err
+	}
+	return &Session{Token: tok.Plain, ExpiresAt: exp, User: u}, nil
+}
+
+// Authenticate turns a presented token into a Principal.
+func (s *Service) Authenticate(ctx context.Context, plain, ip string) (*permission.Principal, error) {
+	if plain == "" {
+		return nil, ErrUnauthenticated
+	}
+	now := s.cfg.Now()
+	id, err := s.cfg.Tokens.Identify(ctx, secret.Digest(plain), now)
+	if errors.Is(err, ErrNotFound) {
+		return nil, ErrUnauthenticated
+	}
+	if err != nil {
+		return nil, fmt.Errorf("identify token: %w", err)
+	}
+	if id.UserStatus != user.StatusActive {
+		return nil, ErrUnauthenticated
+	}
+	if !id.TenantActive {
+		return nil, ErrTenantSuspended
+	}
+	perms := id.Role.Grants()
+	if len(id.Token.Scopes) > 0 {
+		perms = perms.Intersect(permission.NewSet(id.Token.Scopes...))
+	}
+	if id.Token.LastUsedAt == nil || now.Sub(*id.Token.LastUsedAt) > touchEvery {
+		if err := s.cfg.Tokens.Touch(ctx, id.Token.ID, now); err != nil {
+			s.cfg.Logger.WarnContext(ctx, "touch token", "token_id", id.Token.ID, "err", err)
+		}
+	}
+	return &permission.Principal{UserID: id.Token.UserID, TenantID: id.Token.TenantID, Role: id.Role,
+		Perms: perms, TokenID: id.Token.ID, IP: ip}, nil
+}
+
+// Logout revokes the token the principal authenticated with.
+func (s *Service) Logout(ctx context.Context, by *permission.Principal) error {
+	now := s.cfg.Now()
+	return s.cfg.InTx(ctx, func(tx Tx) error {
+		if err := tx.Tokens().Revoke(ctx, by.TenantID, by.UserID, by.TokenID, now); err != nil {
+			return err
+		}
+		return audit.Record(ctx, tx, audit.By(by, audit.ActionLogout, "user", by.UserID, now))
+	})
+}
+
+// Me returns the principal's user record.
+func (s *Service) Me(ctx context.Context, by *permission.Principal) (*user.User, error) {
+	return s.cfg.Users.Get(ctx, by.TenantID, by.UserID)
+}

@@ -1,0 +1,54 @@
+package errcode
+
+// The registry. Every code the API can return is declared here, once. Add new
+// codes at the end of their group; never rename or repurpose one.
+var (
+	// Generic codes.
+	Internal           = def("internal", KindInternal, "An unexpected fault on the server; the request may be retried.")
+	InvalidJSON        = def("invalid_json", KindInvalid, "The request body is not valid JSON.")
+	InvalidRequest     = def("invalid_request", KindInvalid, "A path, query or header parameter is malformed.")
+	BodyTooLarge       = def("body_too_large", KindInvalid, "The request body exceeds the size limit.")
+	ValidationFailed   = def("validation_failed", KindUnprocessable, "The request does not match the documented schema; details lists each field.")
+	InvalidCursor      = def("invalid_cursor", KindInvalid, "The pagination cursor is not one this server issued.")
+	NotFound           = def("not_found", KindNotFound, "The resource does not exist or is not visible to the caller.")
+	RouteNotFound      = def("route_not_found", KindNotFound, "No API route matches the method and path.")
+	MethodNotAllowed   = def("method_not_allowed", KindInvalid, "The route exists but does not accept this method.")
+	Unauthenticated    = def("unauthenticated", KindUnauthenticated, "Credentials are missing, expired or revoked.")
+	Forbidden          = def("forbidden", KindForbidden, "The caller lacks the permission this operation needs.")
+	CrossOrigin        = def("cross_origin_rejected", KindForbidden, "A cookie-authenticated request came from another origin (CSRF protection).")
+	RateLimited        = def("rate_limited", KindRateLimited, "Too many requests; wait for the Retry-After interval.")
+	NotReady           = def("not_ready", KindUnavailable, "The server is starting or a dependency is down.")
+	Conflict           = def("conflict", KindConflict, "The change conflicts with the current state of the resource.")
+	NoTenant           = def("no_tenant", KindForbidden, "The operation needs a tenant user; the platform administrator has no tenant.")
+	UnknownPermission  = def("unknown_permission", KindUnprocessable, "A token scope names a permission that does not exist.")
+	ScopeExceedsCaller = def("scope_exceeds_caller", KindForbidden, "A token may not carry permissions its creator does not hold.")
+
+	// Authentication.
+	InvalidCredentials = def("invalid_credentials", KindUnauthenticated, "The email or password is wrong, or the account is not active.")
+	InviteInvalid      = def("invite_invalid", KindNotFound, "The invite link is unknown, used or expired.")
+	PasswordTooWeak    = def("password_too_weak", KindUnprocessable, "The password is shorter than 10 characters or too common.")
+	WrongPassword      = def("wrong_password", KindUnprocessable, "The current password given for a password change is wrong.")
+
+	// Tenants, users, teams and skills.
+	EmailTaken      = def("email_taken", KindConflict, "A user with this email already exists; emails are unique across the platform.")
+	NameTaken       = def("name_taken", KindConflict, "Another object of this kind in the tenant already has this name.")
+	UnknownRole     = def("unknown_role", KindUnprocessable, "The role is not one of admin, supervisor, agent.")
+	UnknownTeam     = def("unknown_team", KindUnprocessable, "A referenced team does not exist in the tenant.")
+	UnknownSkill    = def("unknown_skill", KindUnprocessable, "A referenced skill does not exist in the tenant.")
+	UnknownUser     = def("unknown_user", KindUnprocessable, "A referenced user does not exist in the tenant.")
+	SkillLevelRange = def("skill_level_out_of_range", KindUnprocessable, "A skill level must be between 1 and 5.")
+	LastAdmin       = def("last_admin", KindConflict, "The change would leave the tenant without an active administrator.")
+	SelfChange      = def("self_change_forbidden", KindForbidden, "Users cannot delete, disable or demote themselves.")
+	TenantSuspended = def("tenant_suspended", KindForbidden, "The tenant is suspended; its users cannot sign in.")
+)
+
+var registry []*Code
+
+func def(name string, kind Kind, doc string) *Code {
+	c := &Code{name: name, kind: kind, doc: doc}
+	registry = append(registry, c)
+	return c
+}
+
+// All returns every registered code in declaration order.
+func All() []*Code { return append([]*Code(nil), registry...) }

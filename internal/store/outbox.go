@@ -1,0 +1,106 @@
+package store
+
+import (
+	"context"
+	"encoding/json"
+
+	"github.com/switchboardhq/switchboard/internal/event"
+	"github.com/switchboardhq/switchboard/internal/store/sqldb"
+)
+
+type outboxQueries struct {
+	Insert  string `query:"OutboxInsert"`
+	Lock    string `query:"OutboxLock"`
+	Pending string `query:"OutboxPending"`
+	Delete  string `query:"OutboxDelete"`
+	Count   string `query:"OutboxCount"`
+}
+
+// Outbox implements event.Outbox for writers and the claim loop the relay
+// drains it with.
+type Outbox struct {
+	c     conn
+	q     *outboxQueries
+	newID func() string
+	// notify is set outside transactions and called after each append;
+	// inside one, appended tells Stores.InTx to notify after commit.
+	notify   func()
+	appended bool
+}
+
+var _ event.Outbox = (*Outbox)(nil)
+
+// Outbox returns the transaction's outbox.
+func (t *Tx) Outbox() event.Outbox { return t.s.Outbox }
+
+// Append implements event.Outbox. Events without an ID get one.
+func (s *Outbox) Append(ctx context.Context, evs ...event.Event) error {
+	for i := range evs {
+		ev := &evs[i]
+		if ev.ID == "" {
+			ev.ID = s.newID()
+		}
+		payload, err := json.Marshal(ev)
+		if err != nil {
+			return wrap("append event", err)
+		}
+		if _, err := s.c.write().Exec(ctx, s.q.Insert, ev.ID, ev.Subject, payload, ms(ev.At)); err != nil {
+			return wrap("append event", err)
+		}
+	}
+	s.appended = true
+	if s.notify != nil {
+		s.notify()
+	}
+	return nil
+}
+
+// Claim locks the outbox for this relay, hands up to max pending events to
+// publish in order, and deletes the ones publish reports as done (a prefix
+// of the batch). It returns how many were published, and publish's error
+// after committing the deletion of the published prefix. 0 with a nil error
+// means nothing was pending or another node holds the outbox.
+func (s *Outbox) Claim(ctx context.Context, max int, publish func([]event.Pending) (int, error)) (int, error) {
+	done := 0
+	var pubErr error
+	err := s.c.atomic(ctx, func(q sqldb.Querier) error {
+		var locked int64
+		if err := q.QueryRow(ctx, s.q.Lock).Scan(&locked); err != nil || locked == 0 {
+			return err
+		}
+		rows, err := q.Query(ctx, s.q.Pending, max)
+		batch, err := collect(rows, err, func(r sqldb.Row) (*event.Pending, error) {
+			var p event.Pending
+			return &p, r.Scan(&p.Seq, &p.ID, &p.Subject, &p.Payload)
+		}, "outbox pending")
+		if err != nil || len(batch) == 0 {
+			return err
+		}
+		pending := make([]event.Pending, len(batch))
+		for i, p := range batch {
+			pending[i] = *p
+		}
+		var n int
+		n, pubErr = publish(pending)
+		for _, p := range pending[:n] {
+			if _, err := q.Exec(ctx, s.q.Delete, p.Seq); err != nil {
+				return err
+			}
+		}
+		done = n
+		// Commit the published prefix even if the rest failed; the relay
+		// retries the remainder.
+		return nil
+	})
+	if err != nil {
+		return 0, wrap("claim outbox", err)
+	}
+	return done, pubErr
+}
+
+// Count returns the number of events waiting to be published.
+func (s *Outbox) Count(ctx context.Context) (int, error) {
+	var n int64
+	err := s.c.read().QueryRow(ctx, s.q.Count).Scan(&n)
+	return int(n), wrap("count outbox", err)
+}

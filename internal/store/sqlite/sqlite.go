@@ -1,0 +1,164 @@
+// Package sqlite is the embedded storage engine: modernc.org/sqlite (pure Go,
+// no cgo) in WAL mode behind the sqldb seam. One connection writes, so
+// write transactions never fail with SQLITE_BUSY inside the process; a small
+// pool of read-only connections serves reads concurrently with it.
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"embed"
+	"errors"
+	"fmt"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/pressly/goose/v3"
+	"modernc.org/sqlite"
+	sqlite3 "modernc.org/sqlite/lib"
+
+	"github.com/switchboardhq/switchboard/internal/store/sqldb"
+)
+
+//go:embed migrations/*.sql
+var migrations embed.FS
+
+// Migrations returns the embedded migration files.
+func Migrations() embed.FS { return migrations }
+
+// readers is the size of the read pool. Reads are short point and range
+// lookups, so a few connections saturate two cores.
+const readers = 4
+
+// DB is an open SQLite database.
+type DB struct {
+	path string
+	w, r *sql.DB
+}
+
+var _ sqldb.DB = (*DB)(nil)
+
+// Open opens (creating if needed) the database file at path.
+func Open(ctx context.Context, path string) (*DB, error) {
+	if err := os.MkdirAll(filepath.Dir(path), 0o750); err != nil {
+		return nil, fmt.Errorf("sqlite: create data directory: %w", err)
+	}
+	w, err := sql.Open("sqlite", dsn(path, false))
+	if err != nil {
+		return nil, fmt.Errorf("sqlite: open: %w", err)
+	}
+	w.SetMaxOpenConns(1)
+	w.SetConnMaxIdleTime(0)
+	if err := w.PingContext(ctx); err != nil {
+		_ = w.Close()
+		return nil, fmt.Errorf("sqlite: open %s: %w", path, err)
+	}
+	r, err := sql.Open("sqlite", dsn(path, true))
+	if err != nil {
+		_ = w.Close()
+		return nil, fmt.Errorf("sqlite: open readers: %w", err)
+	}
+	r.SetMaxOpenConns(readers)
+	r.SetMaxIdleConns(readers)
+	return &DB{path: path, w: w, r: r}, nil
+}
+
+// dsn builds the connection string. _txlock=immediate takes the write lock at
+// BEGIN, so a transaction never has to upgrade a read lock and deadlock.
+func dsn(path string, readOnly bool) string {
+	q := url.Values{}
+	for _, p := range []string{"journal_mode(WAL)", "busy_timeout(10000)", "synchronous(NORMAL)", "foreign_keys(1)"} {
+		q.Add("_pragma", p)
+	}
+	if readOnly {
+		q.Add("_pragma", "query_only(1)")
+	} else {
+		q.Set("_txlock", "immediate")
+	}
+	return "file:" + path + "?" + q.Encode()
+}
+
+// Dialect implements sqldb.DB.
+func (db *DB) Dialect() string { return "sqlite" }
+
+// Reader implements sqldb.DB.
+func (db *DB) Reader() sqldb.Querier { return sqldb.StdQuerier{Handle: db.r, Classify: classify} }
+
+// Writer implements sqldb.DB.
+func (db *DB) Writer() sqldb.Querier { return sqldb.StdQuerier{Handle: db.w, Classify: classify} }
+
+// InTx implements sqldb.DB. With one writer connection there is no
+// in-process contention to retry; another process holding the lock is
+// waited for by busy_timeout.
+func (db *DB) InTx(ctx context.Context, fn func(sqldb.Querier) error) error {
+	tx, err := db.w.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("sqlite: begin: %w", classify(err))
+	}
+	if err := fn(sqldb.StdQuerier{Handle: tx, Classify: classify}); err != nil {
+		_ = tx.Rollback()
+		return err
+	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("sqlite: commit: %w", classify(err))
+	}
+	return nil
+}
+
+// Ping implements sqldb.DB.
+func (db *DB) Ping(ctx context.Context) error { return db.w.PingContext(ctx) }
+
+// Close implements sqldb.DB.
+func (db *DB) Close() error { return errors.Join(db.r.Close(), db.w.Close()) }
+
+// Migrate applies pending migrations and returns the schema version.
+func (db *DB) Migrate(ctx context.Context) (int64, error) {
+	p, err := goose.NewProvider(goose.DialectSQLite3, db.w, mustSub(migrations, "migrations"))
+	if err != nil {
+		return 0, fmt.Errorf("sqlite: migrations: %w", err)
+	}
+	if _, err := p.Up(ctx); err != nil {
+		return 0, fmt.Errorf("sqlite: migrate: %w", err)
+	}
+	return p.GetDBVersion(ctx)
+}
+
+// Backup writes a consistent copy of the live database to path with VACUUM
+// INTO, which runs in a read transaction and so does not stop writers.
+func (db *DB) Backup(ctx context.Context, path string) error {
+	if _, err := os.Stat(path); err == nil {
+		return fmt.Errorf("sqlite: backup: %s already exists", path)
+	}
+	if _, err := db.w.ExecContext(ctx, "VACUUM INTO ?", path); err != nil {
+		return fmt.Errorf("sqlite: backup: %w", err)
+	}
+	return nil
+}
+
+// classify maps SQLite errors onto the sqldb sentinels.
+func classify(err error) error {
+	var se *sqlite.Error
+	if !errors.As(err, &se) {
+		return err
+	}
+	var kind sqldb.ConstraintKind
+	switch se.Code() {
+	case sqlite3.SQLITE_CONSTRAINT_UNIQUE, sqlite3.SQLITE_CONSTRAINT_PRIMARYKEY:
+		kind = sqldb.Unique
+	case sqlite3.SQLITE_CONSTRAINT_FOREIGNKEY:
+		kind = sqldb.ForeignKey
+	case sqlite3.SQLITE_CONSTRAINT_CHECK:
+		kind = sqldb.Check
+	default:
+		return err
+	}
+	// "UNIQUE constraint failed: users.email" → "users.email"
+	msg := se.Error()
+	cols := ""
+	if i := strings.LastIndex(msg, "constraint failed: "); i >= 0 {
+		cols, _, _ = strings.Cut(msg[i+len("constraint failed: "):], " (")
+	}
+	return &sqldb.ConstraintError{Kind: kind, Columns: cols, Err: err}
+}
