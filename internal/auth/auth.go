@@ -25,12 +25,12 @@ const (
 
 // Token is a stored credential. The plain token is never stored.
 type Token struct {
-	ID       string    `json:"id"`
-	TenantID string    `json:"tenant_id,omitempty"`
-	UserID   string    `json:"user_id"`
-	Kind     Kind      `json:"kind"`
-	Name     string    `json:"name"`
-	Digest   string    `json:"-"`
+	ID       string `json:"id"`
+	TenantID string `json:"tenant_id,omitempty"`
+	UserID   string `json:"user_id"`
+	Kind     Kind   `json:"kind"`
+	Name     string `json:"name"`
+	Digest   string `json:"-"`
 	// Scopes narrow an API token to a subset of its owner's permissions;
 	// empty means all of them.
 	Scopes     []permission.Permission `json:"scopes"`

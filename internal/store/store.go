@@ -10,8 +10,8 @@ package store
 
 import (
 	"context"
-	"errors"
 	"embed"
+	"errors"
 	"fmt"
 	"strings"
 	"time"
