@@ -178,6 +178,10 @@ func (s *Service) Bootstrap(ctx context.Context, email, password string) (bool, 
 	if err != nil {
 		return false, err
 	}
+	// Check before hashing: on every later start this is one cheap read.
+	if n, err := s.cfg.Users.CountPlatformAdmins(ctx); err != nil || n > 0 {
+		return false, err
+	}
 	if why := secret.CheckPasswordPolicy(password); why != "" {
 		return false, errcode.New(errcode.PasswordTooWeak, "SWITCHBOARD_ADMIN_PASSWORD: "+why)
 	}
@@ -188,6 +192,7 @@ func (s *Service) Bootstrap(ctx context.Context, email, password string) (bool, 
 	now := s.cfg.Now()
 	created := false
 	err = s.cfg.InTx(ctx, func(tx Tx) error {
+		// Re-check inside the transaction: nodes may start together.
 		n, err := tx.Users().CountPlatformAdmins(ctx)
 		if err != nil || n > 0 {
 			return err

@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"github.com/switchboardhq/switchboard/internal/store/sqldb"
+	"github.com/switchboardhq/switchboard/internal/tenant"
 )
 
 //go:embed queries
@@ -110,7 +111,7 @@ func (s *Stores) InTx(ctx context.Context, fn func(*Tx) error) error {
 type Tx struct{ s *Stores }
 
 // Tenants returns the transaction's tenant store.
-func (t *Tx) Tenants() *Tenants { return t.s.Tenants }
+func (t *Tx) Tenants() tenant.Store { return t.s.Tenants }
 
 // InTxAs adapts Stores.InTx to a domain's transaction interface T. bind
 // converts the concrete *Tx to T, so the compiler checks that *Tx satisfies

@@ -1,0 +1,260 @@
+// Package app is the composition root: it opens storage and the bus, builds
+// every service, serves HTTP, and starts and stops background components in
+// order. It is the only package that knows all the others.
+package app
+
+import (
+	"context"
+	"crypto/rand"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"path/filepath"
+	"sync/atomic"
+	"time"
+
+	"github.com/google/uuid"
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+
+	"github.com/switchboardhq/switchboard/internal/auth"
+	"github.com/switchboardhq/switchboard/internal/bus"
+	"github.com/switchboardhq/switchboard/internal/config"
+	"github.com/switchboardhq/switchboard/internal/httpapi"
+	"github.com/switchboardhq/switchboard/internal/outbox"
+	"github.com/switchboardhq/switchboard/internal/skill"
+	"github.com/switchboardhq/switchboard/internal/store"
+	"github.com/switchboardhq/switchboard/internal/team"
+	"github.com/switchboardhq/switchboard/internal/tenant"
+	"github.com/switchboardhq/switchboard/internal/user"
+	"github.com/switchboardhq/switchboard/internal/web"
+)
+
+// Options inject what tests replace. Zero values mean production defaults.
+type Options struct {
+	Now   func() time.Time
+	Rand  io.Reader
+	NewID func() string
+}
+
+// App is a running Switchboard node.
+type App struct {
+	cfg    config.Config
+	log    *slog.Logger
+	opts   Options
+	engine store.Engine
+	Stores *store.Stores
+	Bus    *bus.Bus
+	relay  *outbox.Relay
+	API    *httpapi.Handler
+	srv    *http.Server
+	ln     net.Listener
+	served chan error
+	ready  atomic.Bool
+
+	Auth    *auth.Service
+	Users   *user.Service
+	Teams   *team.Service
+	Skills  *skill.Service
+	Tenants *tenant.Service
+}
+
+// New opens storage (applying migrations) and the bus and wires every
+// service. It does not listen yet; Start does.
+func New(ctx context.Context, cfg config.Config, log *slog.Logger, opts Options) (*App, error) {
+	if opts.Now == nil {
+		// Stored times have millisecond precision; truncating here keeps
+		// what a create returns equal to what a later read returns.
+		opts.Now = func() time.Time { return time.Now().UTC().Truncate(time.Millisecond) }
+	}
+	if opts.Rand == nil {
+		opts.Rand = rand.Reader
+	}
+	if opts.NewID == nil {
+		opts.NewID = func() string { return uuid.Must(uuid.NewV7()).String() }
+	}
+	a := &App{cfg: cfg, log: log, opts: opts}
+	if err := a.open(ctx); err != nil {
+		a.closeBackends()
+		return nil, err
+	}
+	return a, nil
+}
+
+func (a *App) open(ctx context.Context) error {
+	var err error
+	if a.engine, err = store.OpenEngine(ctx, a.cfg.DBURL, a.cfg.SQLitePath()); err != nil {
+		return err
+	}
+	version, err := a.engine.Migrate(ctx)
+	if err != nil {
+		return err
+	}
+	a.log.Info("storage ready", "engine", a.engine.Dialect(), "schema_version", version)
+	wake := make(chan struct{}, 1)
+	notify := func() {
+		select {
+		case wake <- struct{}{}:
+		default:
+		}
+	}
+	if a.Stores, err = store.New(a.engine, store.Options{NewID: a.opts.NewID, OnEvent: notify}); err != nil {
+		return err
+	}
+	a.Bus, err = bus.Open(ctx, bus.Config{URL: a.cfg.NATSURL, Listen: a.cfg.NATSListen,
+		StoreDir: filepath.Join(a.cfg.DataDir, "nats"), Logger: a.log})
+	if err != nil {
+		return err
+	}
+	a.log.Info("bus ready", "embedded", a.cfg.NATSURL == "", "listen", a.Bus.ClientURL())
+	reg := prometheus.NewRegistry()
+	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	published := prometheus.NewCounter(prometheus.CounterOpts{Name: "switchboard_outbox_published_total",
+		Help: "Events relayed from the outbox to the bus."})
+	reg.MustRegister(published)
+	a.relay = outbox.New(outbox.Config{Outbox: a.Stores.Outbox, Publisher: a.Bus, Wake: wake, Logger: a.log,
+		Published: func(n int) { published.Add(float64(n)) }})
+	if err := a.wireServices(); err != nil {
+		return err
+	}
+	a.API, err = httpapi.New(httpapi.Deps{Auth: a.Auth, Users: a.Users, Teams: a.Teams, Skills: a.Skills,
+		Tenants: a.Tenants, Audit: a.Stores.Audit, Ready: a.readyCheck, Registry: reg, Logger: a.log,
+		BaseURL: a.cfg.BaseURL(), MaxBodyBytes: a.cfg.MaxBodyBytes, Web: web.Handler()})
+	return err
+}
+
+func (a *App) wireServices() error {
+	st, o := a.Stores, a.opts
+	a.Users = user.NewService(user.Config{Users: st.Users, InTx: store.InTxAs(st, func(tx *store.Tx) user.Tx { return tx }),
+		Rand: o.Rand, Now: o.Now, NewID: o.NewID, InviteTTL: a.cfg.InviteTTL})
+	a.Teams = team.NewService(st.Teams, store.InTxAs(st, func(tx *store.Tx) team.Tx { return tx }), o.Now, o.NewID)
+	a.Skills = skill.NewService(st.Skills, store.InTxAs(st, func(tx *store.Tx) skill.Tx { return tx }), o.Now, o.NewID)
+	a.Tenants = tenant.NewService(tenant.Config{Tenants: st.Tenants,
+		InTx: store.InTxAs(st, func(tx *store.Tx) tenant.Tx { return tx }), Rand: o.Rand, Now: o.Now, NewID: o.NewID})
+	var err error
+	a.Auth, err = auth.NewService(auth.Config{Tokens: st.Tokens, Users: st.Users, Tenants: st.Tenants,
+		InTx: store.InTxAs(st, func(tx *store.Tx) auth.Tx { return tx }), Rand: o.Rand, Now: o.Now, NewID: o.NewID,
+		Logger: a.log, SessionTTL: a.cfg.SessionTTL})
+	return err
+}
+
+// Start bootstraps the administrator if configured, starts the outbox relay
+// and begins serving HTTP. /readyz answers 200 from then on.
+func (a *App) Start(ctx context.Context) error {
+	if a.cfg.AdminEmail != "" {
+		created, err := a.Auth.Bootstrap(ctx, a.cfg.AdminEmail, a.cfg.AdminPassword)
+		if err != nil {
+			return fmt.Errorf("bootstrap administrator: %w", err)
+		}
+		if created {
+			a.log.Info("platform administrator created", "email", a.cfg.AdminEmail)
+		}
+	}
+	if err := a.relay.Start(ctx); err != nil {
+		return err
+	}
+	ln, err := net.Listen("tcp", a.cfg.Addr)
+	if err != nil {
+		return fmt.Errorf("listen on %s: %w", a.cfg.Addr, err)
+	}
+	a.ln = ln
+	a.srv = &http.Server{
+		Handler:           a.API,
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       60 * time.Second,
+		WriteTimeout:      60 * time.Second,
+		IdleTimeout:       120 * time.Second,
+		MaxHeaderBytes:    64 << 10,
+		ErrorLog:          slog.NewLogLogger(a.log.Handler(), slog.LevelWarn),
+	}
+	a.served = make(chan error, 1)
+	go func() { a.served <- a.srv.Serve(ln) }()
+	a.ready.Store(true)
+	a.log.Info("http ready", "addr", ln.Addr().String())
+	return nil
+}
+
+// Addr is the address HTTP listens on, once started.
+func (a *App) Addr() string {
+	if a.ln == nil {
+		return ""
+	}
+	return a.ln.Addr().String()
+}
+
+// Served reports the HTTP server's exit.
+func (a *App) Served() <-chan error { return a.served }
+
+func (a *App) readyCheck(ctx context.Context) error {
+	if !a.ready.Load() {
+		return errors.New("starting")
+	}
+	if err := a.engine.Ping(ctx); err != nil {
+		return fmt.Errorf("storage: %w", err)
+	}
+	return a.Bus.Ready()
+}
+
+// Stop drains HTTP, then stops components in reverse order of start. It is
+// safe to call more than once.
+func (a *App) Stop(ctx context.Context) error {
+	a.ready.Store(false)
+	var errs []error
+	if a.srv != nil {
+		if err := a.srv.Shutdown(ctx); err != nil {
+			errs = append(errs, fmt.Errorf("http shutdown: %w", err))
+		}
+		a.srv = nil
+	}
+	if a.relay != nil {
+		a.relay.Stop()
+	}
+	a.closeBackends()
+	return errors.Join(errs...)
+}
+
+func (a *App) closeBackends() {
+	if a.Bus != nil {
+		a.Bus.Close()
+		a.Bus = nil
+	}
+	if a.engine != nil {
+		_ = a.engine.Close()
+		a.engine = nil
+	}
+}
+
+// Run starts a node and serves until ctx is cancelled, then shuts down
+// gracefully within cfg.ShutdownTimeout.
+func Run(ctx context.Context, cfg config.Config, log *slog.Logger, demo bool, w io.Writer) error {
+	a, err := New(ctx, cfg, log, Options{})
+	if err != nil {
+		return err
+	}
+	if err := a.Start(ctx); err != nil {
+		_ = a.Stop(context.Background())
+		return err
+	}
+	if demo {
+		info, err := a.Demo(ctx)
+		if err != nil {
+			_ = a.Stop(context.Background())
+			return fmt.Errorf("demo data: %w", err)
+		}
+		info.Print(w, "http://"+a.Addr())
+	}
+	select {
+	case <-ctx.Done():
+		log.Info("shutting down")
+	case err := <-a.served:
+		log.Error("http server stopped", "err", err)
+	}
+	sctx, cancel := context.WithTimeout(context.Background(), cfg.ShutdownTimeout)
+	defer cancel()
+	err = a.Stop(sctx)
+	log.Info("stopped")
+	return err
+}

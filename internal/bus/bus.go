@@ -1,0 +1,205 @@
+// Package bus connects Switchboard to NATS: an in-process server with
+// JetStream by default (no TCP port unless asked for), or an external
+// cluster. Domain events are published to the SB_EVENTS stream on subjects
+// sb.<domain>.<event>, with the event ID as the JetStream message ID so a
+// republished event is stored once.
+package bus
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/nats-io/nats-server/v2/server"
+	"github.com/nats-io/nats.go"
+	"github.com/nats-io/nats.go/jetstream"
+
+	"github.com/switchboardhq/switchboard/internal/event"
+)
+
+// StreamName is the JetStream stream that keeps domain events.
+const StreamName = "SB_EVENTS"
+
+// Config selects and tunes the bus.
+type Config struct {
+	// URL of an external NATS cluster; empty starts an embedded server.
+	URL string
+	// Listen, for the embedded server, is a TCP address to serve on; empty
+	// means in-process connections only.
+	Listen string
+	// StoreDir holds the embedded server's JetStream files.
+	StoreDir string
+	// Retention is how long events stay in the stream. Defaults to 7 days.
+	Retention time.Duration
+	Logger    *slog.Logger
+}
+
+// Bus is a connection to NATS with JetStream.
+type Bus struct {
+	srv *server.Server // nil when external
+	nc  *nats.Conn
+	js  jetstream.JetStream
+	log *slog.Logger
+}
+
+// Open starts or connects to NATS and makes sure the event stream exists.
+func Open(ctx context.Context, cfg Config) (*Bus, error) {
+	b := &Bus{log: cfg.Logger}
+	var err error
+	if cfg.URL == "" {
+		if b.srv, err = startEmbedded(cfg); err != nil {
+			return nil, err
+		}
+		b.nc, err = nats.Connect("", nats.InProcessServer(b.srv), nats.Name("switchboard"))
+	} else {
+		b.nc, err = nats.Connect(cfg.URL, nats.Name("switchboard"), nats.MaxReconnects(-1),
+			nats.DisconnectErrHandler(func(_ *nats.Conn, err error) { cfg.Logger.Warn("nats disconnected", "err", err) }),
+			nats.ReconnectHandler(func(c *nats.Conn) { cfg.Logger.Info("nats reconnected", "url", c.ConnectedUrl()) }))
+	}
+	if err != nil {
+		b.Close()
+		return nil, fmt.Errorf("bus: connect: %w", err)
+	}
+	if b.js, err = jetstream.New(b.nc); err != nil {
+		b.Close()
+		return nil, fmt.Errorf("bus: jetstream: %w", err)
+	}
+	retention := cfg.Retention
+	if retention == 0 {
+		retention = 7 * 24 * time.Hour
+	}
+	_, err = b.js.CreateOrUpdateStream(ctx, jetstream.StreamConfig{
+		Name: StreamName, Subjects: []string{"sb.>"}, Storage: jetstream.FileStorage,
+		MaxAge: retention, Duplicates: 2 * time.Minute,
+	})
+	if err != nil {
+		b.Close()
+		return nil, fmt.Errorf("bus: create stream %s: %w", StreamName, err)
+	}
+	return b, nil
+}
+
+func startEmbedded(cfg Config) (*server.Server, error) {
+	opts := &server.Options{
+		ServerName: "switchboard",
+		JetStream:  true,
+		StoreDir:   filepath.Clean(cfg.StoreDir),
+		DontListen: cfg.Listen == "",
+		NoSigs:     true,
+		NoLog:      true,
+	}
+	if cfg.Listen != "" {
+		host, port, err := net.SplitHostPort(cfg.Listen)
+		if err != nil {
+			return nil, fmt.Errorf("bus: listen address %q: %w", cfg.Listen, err)
+		}
+		opts.Host = host
+		if opts.Port, err = strconv.Atoi(port); err != nil {
+			return nil, fmt.Errorf("bus: listen port %q: %w", port, err)
+		}
+	}
+	srv, err := server.NewServer(opts)
+	if err != nil {
+		return nil, fmt.Errorf("bus: embedded server: %w", err)
+	}
+	srv.Start()
+	if !srv.ReadyForConnections(10 * time.Second) {
+		srv.Shutdown()
+		return nil, errors.New("bus: embedded server did not become ready")
+	}
+	return srv, nil
+}
+
+// ClientURL returns the embedded server's TCP URL, or "" when it has none.
+func (b *Bus) ClientURL() string {
+	if b.srv == nil || b.srv.Addr() == nil {
+		return ""
+	}
+	return b.srv.ClientURL()
+}
+
+// Conn returns the NATS connection, for subscribers.
+func (b *Bus) Conn() *nats.Conn { return b.nc }
+
+// JetStream returns the JetStream context, for durable consumers.
+func (b *Bus) JetStream() jetstream.JetStream { return b.js }
+
+// Ready reports whether the connection is up.
+func (b *Bus) Ready() error {
+	if b.nc == nil || !b.nc.IsConnected() {
+		return errors.New("bus: not connected")
+	}
+	return nil
+}
+
+// PublishBatch publishes pending outbox events in order and waits for
+// JetStream to store them. It returns the length of the prefix that was
+// stored, so the outbox deletes exactly those.
+func (b *Bus) PublishBatch(ctx context.Context, batch []event.Pending) (int, error) {
+	futures := make([]jetstream.PubAckFuture, 0, len(batch))
+	for _, p := range batch {
+		msg := &nats.Msg{Subject: p.Subject, Data: p.Payload, Header: nats.Header{}}
+		msg.Header.Set(jetstream.MsgIDHeader, p.ID)
+		f, err := b.js.PublishMsgAsync(msg)
+		if err != nil {
+			return b.settle(ctx, futures), fmt.Errorf("bus: publish %s: %w", p.Subject, err)
+		}
+		futures = append(futures, f)
+	}
+	n := b.settle(ctx, futures)
+	if n < len(batch) {
+		return n, fmt.Errorf("bus: %d of %d events not acknowledged", len(batch)-n, len(batch))
+	}
+	return n, nil
+}
+
+// settle waits for every future and returns the length of the acknowledged
+// prefix.
+func (b *Bus) settle(ctx context.Context, futures []jetstream.PubAckFuture) int {
+	n := 0
+	ok := true
+	for _, f := range futures {
+		select {
+		case <-f.Ok():
+			if ok {
+				n++
+			}
+		case <-f.Err():
+			ok = false
+		case <-ctx.Done():
+			return n
+		case <-time.After(5 * time.Second):
+			ok = false
+		}
+	}
+	return n
+}
+
+// Close drains the connection and stops the embedded server. It is safe to
+// call more than once.
+func (b *Bus) Close() {
+	if b.nc != nil {
+		_ = b.nc.Drain()
+		for i := 0; i < 100 && !b.nc.IsClosed(); i++ {
+			time.Sleep(10 * time.Millisecond)
+		}
+		b.nc.Close()
+	}
+	if b.srv != nil {
+		b.srv.Shutdown()
+		b.srv.WaitForShutdown()
+		b.srv = nil
+	}
+}
+
+// SubjectOK reports whether s is a valid event subject.
+func SubjectOK(s string) bool {
+	parts := strings.Split(s, ".")
+	return len(parts) == 3 && parts[0] == "sb" && parts[1] != "" && parts[2] != ""
+}

@@ -1,0 +1,53 @@
+package httpapi
+
+import "github.com/switchboardhq/switchboard/internal/permission"
+
+// Access levels besides named permissions.
+const (
+	public        permission.Permission = ""  // no credentials
+	authenticated permission.Permission = "*" // any signed-in caller
+)
+
+// routes is every /api/v1 route with the permission it needs. Each one must
+// also be described in api/openapi.yaml (TestSpecCoversRoutes), is refused to
+// roles without the permission (TestRoutePermissions) and is proven
+// tenant-isolated (TestTenantIsolation).
+func (h *Handler) routes() []route {
+	return []route{
+		{"POST /api/v1/auth/login", public, h.login},
+		{"POST /api/v1/auth/logout", authenticated, h.logout},
+		{"POST /api/v1/auth/accept-invite", public, h.acceptInvite},
+		{"GET /api/v1/me", authenticated, h.me},
+		{"POST /api/v1/me/password", authenticated, h.changePassword},
+
+		{"POST /api/v1/tenants", permission.TenantsManage, h.createTenant},
+		{"GET /api/v1/tenants", permission.TenantsManage, h.listTenants},
+		{"GET /api/v1/tenants/{id}", permission.TenantsManage, h.getTenant},
+		{"PATCH /api/v1/tenants/{id}", permission.TenantsManage, h.updateTenant},
+
+		{"POST /api/v1/users", permission.UsersWrite, h.createUser},
+		{"GET /api/v1/users", permission.UsersRead, h.listUsers},
+		{"GET /api/v1/users/{id}", permission.UsersRead, h.getUser},
+		{"PATCH /api/v1/users/{id}", permission.UsersWrite, h.updateUser},
+		{"DELETE /api/v1/users/{id}", permission.UsersWrite, h.deleteUser},
+		{"POST /api/v1/users/{id}/invite", permission.UsersWrite, h.reinviteUser},
+
+		{"POST /api/v1/teams", permission.TeamsWrite, h.createTeam},
+		{"GET /api/v1/teams", permission.TeamsRead, h.listTeams},
+		{"GET /api/v1/teams/{id}", permission.TeamsRead, h.getTeam},
+		{"PATCH /api/v1/teams/{id}", permission.TeamsWrite, h.updateTeam},
+		{"DELETE /api/v1/teams/{id}", permission.TeamsWrite, h.deleteTeam},
+
+		{"POST /api/v1/skills", permission.SkillsWrite, h.createSkill},
+		{"GET /api/v1/skills", permission.SkillsRead, h.listSkills},
+		{"GET /api/v1/skills/{id}", permission.SkillsRead, h.getSkill},
+		{"PATCH /api/v1/skills/{id}", permission.SkillsWrite, h.updateSkill},
+		{"DELETE /api/v1/skills/{id}", permission.SkillsWrite, h.deleteSkill},
+
+		{"POST /api/v1/tokens", permission.TokensManage, h.createToken},
+		{"GET /api/v1/tokens", permission.TokensManage, h.listTokens},
+		{"DELETE /api/v1/tokens/{id}", permission.TokensManage, h.revokeToken},
+
+		{"GET /api/v1/audit", permission.AuditRead, h.listAudit},
+	}
+}
