@@ -111,12 +111,16 @@ func (r *Relay) run(ctx context.Context) {
 	}
 }
 
-// drain publishes until the outbox is empty or publishing fails.
+// drain publishes until the outbox is empty or publishing fails. A batch
+// that has started runs to completion even if ctx is cancelled meanwhile:
+// abandoning it after publishing would only cause duplicates.
 func (r *Relay) drain(ctx context.Context) {
 	for ctx.Err() == nil {
-		n, err := r.cfg.Outbox.Claim(ctx, r.cfg.Batch, func(batch []event.Pending) (int, error) {
-			return r.cfg.Publisher.PublishBatch(ctx, batch)
+		opCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
+		n, err := r.cfg.Outbox.Claim(opCtx, r.cfg.Batch, func(batch []event.Pending) (int, error) {
+			return r.cfg.Publisher.PublishBatch(opCtx, batch)
 		})
+		cancel()
 		if n > 0 {
 			r.cfg.Published(n)
 		}
