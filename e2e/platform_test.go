@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"log/slog"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -204,5 +205,37 @@ func TestClusterMode(t *testing.T) {
 		case <-deadline:
 			t.Fatal("the tenant.created event did not reach the external NATS server")
 		}
+	}
+}
+
+// TestEmbeddedNATSListen checks the embedded server opens no TCP port by
+// default and serves external subscribers when asked to.
+func TestEmbeddedNATSListen(t *testing.T) {
+	t.Parallel()
+	quiet := start(t, "sqlite")
+	require.Empty(t, quiet.app.Bus.ClientURL(), "no TCP port unless configured")
+
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	require.NoError(t, err)
+	addr := ln.Addr().String()
+	require.NoError(t, ln.Close())
+	n := start(t, "sqlite", func(c *config.Config) { c.NATSListen = addr })
+	require.Equal(t, "nats://"+addr, n.app.Bus.ClientURL())
+	nc, err := nats.Connect("nats://" + addr)
+	require.NoError(t, err)
+	defer nc.Close()
+	got := make(chan *nats.Msg, 8)
+	sub, err := nc.ChanSubscribe("sb.team.created", got)
+	require.NoError(t, err)
+	defer sub.Unsubscribe()
+	require.NoError(t, nc.Flush())
+	f := n.tenant("Listen")
+	tm, err := f.Admin.CreateTeam(context.Background(), map[string]any{"name": "Heard"})
+	require.NoError(t, err)
+	select {
+	case msg := <-got:
+		require.Contains(t, string(msg.Data), tm.ID)
+	case <-time.After(5 * time.Second):
+		t.Fatal("an external subscriber did not receive sb.team.created")
 	}
 }

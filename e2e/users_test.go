@@ -155,3 +155,25 @@ func TestWireErrors(t *testing.T) {
 	status, _, b = n.raw("POST", "/api/v1/tokens", tok, `{"name":"curl style"}`, map[string]string{"Content-Type": "application/x-www-form-urlencoded"})
 	require.Equal(t, 201, status, "a JSON body sent as a form (curl -d) is accepted: %s", b)
 }
+
+func TestSkillOrderIsStable(t *testing.T) {
+	t.Parallel()
+	n := start(t, "sqlite")
+	f := n.tenant("Order")
+	ctx := context.Background()
+	var ids []string
+	for _, name := range []string{"one", "two", "three"} {
+		s, err := f.Admin.CreateSkill(ctx, name)
+		require.NoError(t, err)
+		ids = append(ids, s.ID)
+	}
+	levels := []map[string]any{{"skill_id": ids[2], "level": 1}, {"skill_id": ids[0], "level": 2}, {"skill_id": ids[1], "level": 3}}
+	created, err := f.Admin.CreateUser(ctx, map[string]any{"email": "o@order.example", "name": "O", "role": "agent", "skills": levels})
+	require.NoError(t, err)
+	read, err := f.Admin.GetUser(ctx, created.ID)
+	require.NoError(t, err)
+	require.Equal(t, read.Skills, created.Skills, "a create returns what a read returns")
+	updated, err := f.Admin.UpdateUser(ctx, created.ID, map[string]any{"skills": levels})
+	require.NoError(t, err)
+	require.Equal(t, created.UpdatedAt, updated.UpdatedAt, "re-sending the same skills in another order is not a change")
+}

@@ -74,7 +74,7 @@ func (s *Service) Create(ctx context.Context, by *permission.Principal, p *Creat
 	now := s.cfg.Now()
 	u := &User{
 		ID: s.cfg.NewID(), TenantID: by.TenantID, Email: email, Name: strings.TrimSpace(p.Name),
-		Role: p.Role, Status: StatusInvited, TeamIDs: dedupe(p.TeamIDs), Skills: p.Skills,
+		Role: p.Role, Status: StatusInvited, TeamIDs: dedupe(p.TeamIDs), Skills: sortSkills(p.Skills),
 		CreatedAt: now, UpdatedAt: now,
 	}
 	if p.Password != "" {
@@ -259,8 +259,8 @@ func apply(u *User, p *UpdateParams) ([]string, map[string]any) {
 		u.TeamIDs = dedupe(*p.TeamIDs)
 		fields = append(fields, "team_ids")
 	}
-	if p.Skills != nil && !slices.Equal(*p.Skills, u.Skills) {
-		u.Skills = *p.Skills
+	if p.Skills != nil && !slices.Equal(sortSkills(*p.Skills), u.Skills) {
+		u.Skills = sortSkills(*p.Skills)
 		fields = append(fields, "skills")
 	}
 	return fields, details
@@ -356,3 +356,14 @@ func dedupe(ids []string) []string {
 }
 
 func sameSet(a, b []string) bool { return slices.Equal(dedupe(a), dedupe(b)) }
+
+// sortSkills orders levels by skill ID, the order the store returns them in,
+// so a created or updated user reads back equal.
+func sortSkills(s []SkillLevel) []SkillLevel {
+	out := slices.Clone(s)
+	if out == nil {
+		out = []SkillLevel{}
+	}
+	slices.SortFunc(out, func(a, b SkillLevel) int { return strings.Compare(a.SkillID, b.SkillID) })
+	return out
+}
