@@ -177,3 +177,50 @@ func TestSkillOrderIsStable(t *testing.T) {
 	require.NoError(t, err)
 	require.Equal(t, created.UpdatedAt, updated.UpdatedAt, "re-sending the same skills in another order is not a change")
 }
+
+// TestAdminPasswordReset checks a reset signs the user out everywhere and
+// activates an invited user, withdrawing the invite.
+func TestAdminPasswordReset(t *testing.T) {
+	t.Parallel()
+	engines(t, func(t *testing.T, engine string) {
+		n := start(t, engine)
+		f := n.tenant("Reset")
+		ctx := context.Background()
+		agentTok, err := f.Agent.CreateToken(ctx, "script", nil)
+		require.NoError(t, err)
+		_, err = f.Admin.UpdateUser(ctx, f.AgentID, map[string]any{"password": "reset-by-the-admin"})
+		require.NoError(t, err)
+		_, err = f.Agent.Me(ctx)
+		apiError(t, err, 401, "unauthenticated")
+		_, err = n.client(agentTok.Secret).Me(ctx)
+		apiError(t, err, 401, "unauthenticated")
+		n.login(f.Emails["agent"], "reset-by-the-admin")
+
+		inv, err := f.Admin.CreateUser(ctx, map[string]any{"email": "inv@reset.example", "name": "Inv", "role": "agent"})
+		require.NoError(t, err)
+		u, err := f.Admin.UpdateUser(ctx, inv.ID, map[string]any{"password": "set-by-the-admin"})
+		require.NoError(t, err)
+		require.Equal(t, "active", u.Status)
+		n.login("inv@reset.example", "set-by-the-admin")
+		token := inv.InviteURL[strings.Index(inv.InviteURL, "token=")+6:]
+		err = n.client("").Do(ctx, http.MethodPost, "/api/v1/auth/accept-invite", map[string]string{"token": token, "password": testPassword}, nil)
+		apiError(t, err, 404, "invite_invalid")
+	})
+}
+
+// TestTrustedProxy checks the audit log records the client behind a
+// trusted proxy, and ignores X-Forwarded-For from anyone else.
+func TestTrustedProxy(t *testing.T) {
+	t.Parallel()
+	login := `{"email":"` + rootEmail + `","password":"` + rootPassword + `"}`
+	for _, tc := range []struct {
+		proxies, want string
+	}{{"", "127.0.0.1"}, {"127.0.0.0/8", "203.0.113.9"}} {
+		n := start(t, "sqlite", func(c *config.Config) { c.TrustedProxies = tc.proxies })
+		status, _, b := n.raw("POST", "/api/v1/auth/login", "", login, map[string]string{"X-Forwarded-For": "198.51.100.1, 203.0.113.9"})
+		require.Equal(t, 200, status, "%s", b)
+		entries, err := n.root().ListAudit(context.Background(), &client.ListOptions{Filters: map[string]string{"action": "auth.login"}})
+		require.NoError(t, err)
+		require.Equal(t, tc.want, entries.Data[len(entries.Data)-1].IP, "trusted proxies %q", tc.proxies)
+	}
+}

@@ -110,6 +110,9 @@ func (a *App) open(ctx context.Context) error {
 		return err
 	}
 	a.log.Info("bus ready", "embedded", a.cfg.NATSURL == "", "listen", a.Bus.ClientURL())
+	if a.cfg.DBURL != "" && a.cfg.NATSURL == "" {
+		a.log.Warn("PostgreSQL with the embedded NATS server: run every node of a cluster with --nats pointing at one shared NATS, or each node publishes the shared outbox to its own private bus")
+	}
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	published := prometheus.NewCounter(prometheus.CounterOpts{Name: "switchboard_outbox_published_total",
@@ -120,9 +123,13 @@ func (a *App) open(ctx context.Context) error {
 	if err := a.wireServices(); err != nil {
 		return err
 	}
+	proxies, err := a.cfg.Proxies()
+	if err != nil {
+		return err
+	}
 	a.API, err = httpapi.New(httpapi.Deps{Auth: a.Auth, Users: a.Users, Teams: a.Teams, Skills: a.Skills,
 		Tenants: a.Tenants, Audit: a.Stores.Audit, Ready: a.readyCheck, Registry: reg, Logger: a.log,
-		BaseURL: a.cfg.BaseURL(), MaxBodyBytes: a.cfg.MaxBodyBytes, Web: web.Handler()})
+		BaseURL: a.cfg.BaseURL(), MaxBodyBytes: a.cfg.MaxBodyBytes, Web: web.Handler(), TrustedProxies: proxies})
 	return err
 }
 
@@ -130,8 +137,10 @@ func (a *App) wireServices() error {
 	st, o := a.Stores, a.opts
 	a.Users = user.NewService(user.Config{Users: st.Users, InTx: store.InTxAs(st, func(tx *store.Tx) user.Tx { return tx }),
 		Rand: o.Rand, Now: o.Now, NewID: o.NewID, InviteTTL: a.cfg.InviteTTL})
-	a.Teams = team.NewService(st.Teams, store.InTxAs(st, func(tx *store.Tx) team.Tx { return tx }), o.Now, o.NewID)
-	a.Skills = skill.NewService(st.Skills, store.InTxAs(st, func(tx *store.Tx) skill.Tx { return tx }), o.Now, o.NewID)
+	a.Teams = team.NewService(team.Config{Teams: st.Teams, InTx: store.InTxAs(st, func(tx *store.Tx) team.Tx { return tx }),
+		Now: o.Now, NewID: o.NewID})
+	a.Skills = skill.NewService(skill.Config{Skills: st.Skills, InTx: store.InTxAs(st, func(tx *store.Tx) skill.Tx { return tx }),
+		Now: o.Now, NewID: o.NewID})
 	a.Tenants = tenant.NewService(tenant.Config{Tenants: st.Tenants,
 		InTx: store.InTxAs(st, func(tx *store.Tx) tenant.Tx { return tx }), Rand: o.Rand, Now: o.Now, NewID: o.NewID})
 	var err error
@@ -234,16 +243,20 @@ func Run(ctx context.Context, cfg config.Config, log *slog.Logger, demo bool, w 
 	if err != nil {
 		return err
 	}
+	// Demo data goes in before Start, so /readyz never reports ready
+	// while the demo tenant is still missing.
+	var info *DemoInfo
+	if demo {
+		if info, err = a.Demo(ctx); err != nil {
+			_ = a.Stop(context.Background())
+			return fmt.Errorf("demo data: %w", err)
+		}
+	}
 	if err := a.Start(ctx); err != nil {
 		_ = a.Stop(context.Background())
 		return err
 	}
-	if demo {
-		info, err := a.Demo(ctx)
-		if err != nil {
-			_ = a.Stop(context.Background())
-			return fmt.Errorf("demo data: %w", err)
-		}
+	if info != nil {
 		info.Print(w, "http://"+a.Addr())
 	}
 	select {

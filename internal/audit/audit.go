@@ -12,7 +12,7 @@ import (
 type Entry struct {
 	ID         string         `json:"id"`
 	TenantID   string         `json:"tenant_id,omitempty"`
-	ActorID    string         `json:"actor_id,omitempty"` // empty for anonymous (failed login) and system actions
+	ActorID    string         `json:"actor_id,omitempty"` // empty for system actions; the account itself for its failed logins
 	Action     string         `json:"action"`             // e.g. user.created; see the Action constants
 	TargetType string         `json:"target_type,omitempty"`
 	TargetID   string         `json:"target_id,omitempty"`

@@ -74,7 +74,13 @@ func (s *Service) ChangePassword(ctx context.Context, by *permission.Principal, 
 	if err != nil {
 		return err
 	}
+	// A stolen session must not become an oracle for the password.
+	key := "password-change:" + u.ID
+	if err := s.throttle(key, ""); err != nil {
+		return err
+	}
 	if secret.VerifyPassword(u.PasswordHash, current) != nil {
+		s.accounts.Take(key)
 		return ErrWrongPassword
 	}
 	if why := secret.CheckPasswordPolicy(next); why != "" {

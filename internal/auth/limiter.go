@@ -9,7 +9,7 @@ import (
 
 // Limiter throttles login attempts per key (an account or a client IP) with a
 // token bucket per key. It is per process: in a cluster each node limits on
-// its own, which bounds a distributed guesser at N times the rate (ADR 0008).
+// its own, which bounds a distributed guesser at N times the rate (ADR 0006).
 type Limiter struct {
 	every time.Duration
 	burst int

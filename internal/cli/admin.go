@@ -22,8 +22,14 @@ import (
 
 func clientFlags(fs *flag.FlagSet, env Env) func() *client.Client {
 	server := fs.String("server", envOr(env, "SWITCHBOARD_SERVER", "http://127.0.0.1:8080"), "server base URL (env SWITCHBOARD_SERVER)")
-	token := fs.String("token", env.Getenv("SWITCHBOARD_TOKEN"), "API or session token (env SWITCHBOARD_TOKEN)")
-	return func() *client.Client { return client.New(*server, *token) }
+	// The token's default is read after parsing so that -h never prints it.
+	token := fs.String("token", "", "API or session token (default: env SWITCHBOARD_TOKEN)")
+	return func() *client.Client {
+		if *token == "" {
+			*token = env.Getenv("SWITCHBOARD_TOKEN")
+		}
+		return client.New(*server, *token)
+	}
 }
 
 func envOr(env Env, key, def string) string {

@@ -46,12 +46,12 @@ func commands() []command {
 		{"version", "version", "Print the version.", versionCmd},
 		{"login", "login --email EMAIL", "Sign in to a server and print a session token.", login},
 		{"api", "api METHOD PATH [JSON]", "Call any API route and print the response.", apiCmd},
-		{"tenants", "tenants list|get|create|update …", "Manage tenants (platform administrator).", resourceCmd("tenants")},
-		{"users", "users list|get|create|update|delete|invite …", "Manage users.", resourceCmd("users")},
-		{"teams", "teams list|get|create|update|delete …", "Manage teams.", resourceCmd("teams")},
-		{"skills", "skills list|get|create|update|delete …", "Manage skills.", resourceCmd("skills")},
-		{"tokens", "tokens list|create|revoke …", "Manage your API tokens.", resourceCmd("tokens")},
-		{"audit", "audit list [--action A]", "Read the audit log.", resourceCmd("audit")},
+		{"tenants", "tenants list|get|create|update", "Manage tenants (platform administrator).", resourceCmd("tenants")},
+		{"users", "users list|get|create|update|delete|invite", "Manage users.", resourceCmd("users")},
+		{"teams", "teams list|get|create|update|delete", "Manage teams.", resourceCmd("teams")},
+		{"skills", "skills list|get|create|update|delete", "Manage skills.", resourceCmd("skills")},
+		{"tokens", "tokens list|create|revoke", "Manage your API tokens.", resourceCmd("tokens")},
+		{"audit", "audit list [--filter action=user.]", "Read the audit log.", resourceCmd("audit")},
 	}
 }
 

@@ -12,6 +12,7 @@ import (
 	"io"
 	"log/slog"
 	"net"
+	"net/netip"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -28,7 +29,8 @@ type Config struct {
 	// PublicURL is the externally visible base URL, used in invite links.
 	// Defaults to http:// plus Addr.
 	PublicURL string
-	// DataDir holds the SQLite database, JetStream files and attachments.
+	// DataDir holds the SQLite database and the embedded NATS server's
+	// JetStream files.
 	// Defaults to ./data.
 	DataDir string
 	// DBURL selects PostgreSQL when set to a postgres:// URL. Empty (the
@@ -54,6 +56,11 @@ type Config struct {
 	MaxBodyBytes int64
 	// ShutdownTimeout bounds the graceful drain on SIGTERM. Defaults to 15s.
 	ShutdownTimeout time.Duration
+	// TrustedProxies lists reverse proxies (IPs or CIDRs, comma-separated)
+	// whose X-Forwarded-For header names the real client, for sign-in
+	// throttling and the audit log. Defaults to none: the peer address is
+	// the client.
+	TrustedProxies string
 	// LogLevel is debug, info, warn or error. Defaults to info.
 	LogLevel string
 	// LogFormat is text or json. Defaults to text.
@@ -119,6 +126,7 @@ func options() []option {
 		{key: "SWITCHBOARD_INVITE_TTL", doc: "Lifetime of an invite link.", def: "168h0m0s", field: func(c *Config) any { return &c.InviteTTL }},
 		{key: "SWITCHBOARD_MAX_BODY_BYTES", doc: "Largest accepted JSON request body, in bytes.", def: "1048576", field: func(c *Config) any { return &c.MaxBodyBytes }},
 		{key: "SWITCHBOARD_SHUTDOWN_TIMEOUT", doc: "Longest graceful drain on SIGTERM/SIGINT.", def: "15s", field: func(c *Config) any { return &c.ShutdownTimeout }},
+		{key: "SWITCHBOARD_TRUSTED_PROXIES", doc: "Reverse proxies (IPs/CIDRs, comma-separated) whose X-Forwarded-For is trusted.", field: func(c *Config) any { return &c.TrustedProxies }},
 		{key: "SWITCHBOARD_LOG_LEVEL", flag: "log-level", doc: "debug, info, warn or error.", def: "info", field: func(c *Config) any { return &c.LogLevel }},
 		{key: "SWITCHBOARD_LOG_FORMAT", flag: "log-format", doc: "text or json.", def: "text", field: func(c *Config) any { return &c.LogFormat }},
 	}
@@ -157,6 +165,7 @@ func Load(src Source) (Config, error) {
 			return c, fmt.Errorf("config file %s: %w", src.FilePath, err)
 		}
 	}
+	var fileErr error
 	getenv := src.Getenv
 	if getenv == nil {
 		getenv = func(string) string { return "" }
@@ -169,6 +178,7 @@ func Load(src Source) (Config, error) {
 			if f := getenv(o.key + "_FILE"); f != "" {
 				b, err := os.ReadFile(f)
 				if err != nil {
+					fileErr = fmt.Errorf("%s_FILE: %w", o.key, err)
 					return "", false
 				}
 				return strings.TrimSpace(string(b)), true
@@ -176,6 +186,9 @@ func Load(src Source) (Config, error) {
 		}
 		return "", false
 	})
+	if fileErr != nil {
+		return c, fileErr
+	}
 	if err != nil {
 		return c, fmt.Errorf("environment: %w", err)
 	}
@@ -251,6 +264,9 @@ func (c *Config) Validate() error {
 	if c.MaxBodyBytes < 1024 {
 		errs = append(errs, errors.New("SWITCHBOARD_MAX_BODY_BYTES must be at least 1024"))
 	}
+	if _, err := c.Proxies(); err != nil {
+		errs = append(errs, err)
+	}
 	if _, err := c.SlogLevel(); err != nil {
 		errs = append(errs, err)
 	}
@@ -267,6 +283,31 @@ func (c *Config) SlogLevel() (slog.Level, error) {
 		return l, fmt.Errorf("SWITCHBOARD_LOG_LEVEL %q: %w", c.LogLevel, err)
 	}
 	return l, nil
+}
+
+// Proxies parses TrustedProxies.
+func (c *Config) Proxies() ([]netip.Prefix, error) {
+	var out []netip.Prefix
+	for _, f := range strings.Split(c.TrustedProxies, ",") {
+		f = strings.TrimSpace(f)
+		if f == "" {
+			continue
+		}
+		if !strings.Contains(f, "/") {
+			a, err := netip.ParseAddr(f)
+			if err != nil {
+				return nil, fmt.Errorf("SWITCHBOARD_TRUSTED_PROXIES: %q: %w", f, err)
+			}
+			out = append(out, netip.PrefixFrom(a, a.BitLen()))
+			continue
+		}
+		p, err := netip.ParsePrefix(f)
+		if err != nil {
+			return nil, fmt.Errorf("SWITCHBOARD_TRUSTED_PROXIES: %q: %w", f, err)
+		}
+		out = append(out, p.Masked())
+	}
+	return out, nil
 }
 
 // BaseURL returns PublicURL, or a URL derived from Addr.

@@ -19,7 +19,6 @@ var (
 	RateLimited        = def("rate_limited", KindRateLimited, "Too many requests; wait for the Retry-After interval.")
 	NotReady           = def("not_ready", KindUnavailable, "The server is starting or a dependency is down.")
 	Conflict           = def("conflict", KindConflict, "The change conflicts with the current state of the resource.")
-	NoTenant           = def("no_tenant", KindForbidden, "The operation needs a tenant user; the platform administrator has no tenant.")
 	UnknownPermission  = def("unknown_permission", KindUnprocessable, "A token scope names a permission that does not exist.")
 	ScopeExceedsCaller = def("scope_exceeds_caller", KindForbidden, "A token may not carry permissions its creator does not hold.")
 

@@ -41,7 +41,7 @@ func (h *Handler) login(w http.ResponseWriter, r *http.Request, _ *permission.Pr
 	if err := decode(r, &in); err != nil {
 		return err
 	}
-	s, err := h.d.Auth.Login(r.Context(), &auth.LoginParams{Email: in.Email, Password: in.Password, IP: clientIP(r)})
+	s, err := h.d.Auth.Login(r.Context(), &auth.LoginParams{Email: in.Email, Password: in.Password, IP: h.clientIP(r)})
 	if err != nil {
 		return err
 	}
@@ -53,7 +53,7 @@ func (h *Handler) acceptInvite(w http.ResponseWriter, r *http.Request, _ *permis
 	if err := decode(r, &in); err != nil {
 		return err
 	}
-	s, err := h.d.Auth.AcceptInvite(r.Context(), &auth.AcceptInviteParams{Token: in.Token, Password: in.Password, Name: in.Name, IP: clientIP(r)})
+	s, err := h.d.Auth.AcceptInvite(r.Context(), &auth.AcceptInviteParams{Token: in.Token, Password: in.Password, Name: in.Name, IP: h.clientIP(r)})
 	if err != nil {
 		return err
 	}

@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"net/netip"
 	"strings"
 	"time"
 
@@ -44,6 +45,8 @@ type Deps struct {
 	MaxBodyBytes int64
 	// Web serves everything outside /api, /healthz, /readyz and /metrics.
 	Web http.Handler
+	// TrustedProxies are peers whose X-Forwarded-For names the client.
+	TrustedProxies []netip.Prefix
 }
 
 // Handler serves the API.
@@ -178,7 +181,7 @@ func (h *Handler) authenticate(r *http.Request) (*permission.Principal, error) {
 			return nil, errcode.Wrap(errcode.CrossOrigin, "cross-origin request refused", err)
 		}
 	}
-	return h.d.Auth.Authenticate(r.Context(), tok, clientIP(r))
+	return h.d.Auth.Authenticate(r.Context(), tok, h.clientIP(r))
 }
 
 func bearer(r *http.Request) string {
@@ -189,14 +192,39 @@ func bearer(r *http.Request) string {
 	return ""
 }
 
-// clientIP is the connection's peer address. Deployments behind a proxy
-// configure trusted forwarding headers in a later release.
-func clientIP(r *http.Request) string {
-	host := r.RemoteAddr
-	if i := strings.LastIndexByte(host, ':'); i >= 0 {
-		host = host[:i]
+// clientIP is the peer address, or — when the peer is a trusted proxy —
+// the right-most address in X-Forwarded-For that is not itself a trusted
+// proxy. Left-most entries are client-controlled and never believed.
+func (h *Handler) clientIP(r *http.Request) string {
+	peer, err := netip.ParseAddrPort(r.RemoteAddr)
+	if err != nil {
+		return r.RemoteAddr
 	}
-	return strings.Trim(host, "[]")
+	addr := peer.Addr().Unmap()
+	if !h.trusted(addr) {
+		return addr.String()
+	}
+	hops := strings.Split(strings.Join(r.Header.Values("X-Forwarded-For"), ","), ",")
+	for i := len(hops) - 1; i >= 0; i-- {
+		a, err := netip.ParseAddr(strings.TrimSpace(hops[i]))
+		if err != nil {
+			break
+		}
+		addr = a.Unmap()
+		if !h.trusted(addr) {
+			break
+		}
+	}
+	return addr.String()
+}
+
+func (h *Handler) trusted(a netip.Addr) bool {
+	for _, p := range h.d.TrustedProxies {
+		if p.Contains(a) {
+			return true
+		}
+	}
+	return false
 }
 
 // noRoute answers unknown /api paths with a JSON error, telling a wrong

@@ -9,9 +9,10 @@ const (
 )
 
 // routes is every /api/v1 route with the permission it needs. Each one must
-// also be described in api/openapi.yaml (TestSpecCoversRoutes), is refused to
-// roles without the permission (TestRoutePermissions) and is proven
-// tenant-isolated (TestTenantIsolation).
+// also be described in api/openapi.yaml (New fails otherwise, and
+// e2e.TestSpecMatchesRoutes checks the reverse), is refused to roles without
+// the permission (e2e.TestRoutePermissions) and is proven tenant-isolated
+// (e2e.TestTenantIsolation).
 func (h *Handler) routes() []route {
 	return []route{
 		{"POST /api/v1/auth/login", public, h.login},

@@ -55,16 +55,21 @@ var (
 
 // Service applies the rules for managing skills.
 type Service struct {
-	skills Store
-	inTx   func(context.Context, func(Tx) error) error
-	now    func() time.Time
-	newID  func() string
+	cfg Config
 }
 
-// NewService returns a Service reading from skills and writing through inTx.
-func NewService(skills Store, inTx func(context.Context, func(Tx) error) error, now func() time.Time, newID func() string) *Service {
-	return &Service{skills: skills, inTx: inTx, now: now, newID: newID}
+// Config wires a Service.
+type Config struct {
+	// Skills serves reads outside transactions.
+	Skills Store
+	// InTx runs fn in one database transaction.
+	InTx  func(ctx context.Context, fn func(Tx) error) error
+	Now   func() time.Time
+	NewID func() string
 }
+
+// NewService returns a Service.
+func NewService(cfg Config) *Service { return &Service{cfg: cfg} }
 
 // Params are the writable fields; nil fields are left unchanged.
 type Params struct {
@@ -74,10 +79,10 @@ type Params struct {
 
 // Create adds a skill to the caller's tenant.
 func (s *Service) Create(ctx context.Context, by *permission.Principal, p *Params) (*Skill, error) {
-	now := s.now()
-	sk := &Skill{ID: s.newID(), TenantID: by.TenantID, CreatedAt: now, UpdatedAt: now}
+	now := s.cfg.Now()
+	sk := &Skill{ID: s.cfg.NewID(), TenantID: by.TenantID, CreatedAt: now, UpdatedAt: now}
 	applyParams(sk, p)
-	err := s.inTx(ctx, func(tx Tx) error {
+	err := s.cfg.InTx(ctx, func(tx Tx) error {
 		if err := tx.Skills().Create(ctx, sk); err != nil {
 			return err
 		}
@@ -92,20 +97,20 @@ func (s *Service) Create(ctx context.Context, by *permission.Principal, p *Param
 
 // Get returns a skill of the caller's tenant.
 func (s *Service) Get(ctx context.Context, by *permission.Principal, id string) (*Skill, error) {
-	return s.skills.Get(ctx, by.TenantID, id)
+	return s.cfg.Skills.Get(ctx, by.TenantID, id)
 }
 
 // List returns a page of the caller's tenant's skills.
 func (s *Service) List(ctx context.Context, by *permission.Principal, p ListParams) ([]*Skill, error) {
 	p.TenantID = by.TenantID
-	return s.skills.List(ctx, &p)
+	return s.cfg.Skills.List(ctx, &p)
 }
 
 // Update changes a skill of the caller's tenant.
 func (s *Service) Update(ctx context.Context, by *permission.Principal, id string, p *Params) (*Skill, error) {
-	now := s.now()
+	now := s.cfg.Now()
 	var out *Skill
-	err := s.inTx(ctx, func(tx Tx) error {
+	err := s.cfg.InTx(ctx, func(tx Tx) error {
 		sk, err := tx.Skills().Get(ctx, by.TenantID, id)
 		if err != nil {
 			return err
@@ -127,8 +132,8 @@ func (s *Service) Update(ctx context.Context, by *permission.Principal, id strin
 
 // Delete removes a skill of the caller's tenant.
 func (s *Service) Delete(ctx context.Context, by *permission.Principal, id string) error {
-	now := s.now()
-	return s.inTx(ctx, func(tx Tx) error {
+	now := s.cfg.Now()
+	return s.cfg.InTx(ctx, func(tx Tx) error {
 		if err := tx.Skills().Delete(ctx, by.TenantID, id); err != nil {
 			return err
 		}

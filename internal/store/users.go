@@ -126,8 +126,17 @@ func (s *Users) Update(ctx context.Context, u *user.User) error {
 
 // SetPassword implements user.Store.
 func (s *Users) SetPassword(ctx context.Context, p *user.SetPasswordParams) error {
-	n, err := s.c.write().Exec(ctx, s.q.SetPassword, p.TenantID, p.ID, p.Hash, string(p.Status), ms(p.At))
-	return wrap("set password", affected(n, err, user.ErrNotFound))
+	return wrap("set password", s.c.atomic(ctx, func(q sqldb.Querier) error {
+		n, err := q.Exec(ctx, s.q.SetPassword, p.TenantID, p.ID, p.Hash, string(p.Status), ms(p.At))
+		if err := affected(n, err, user.ErrNotFound); err != nil || !p.SignOut {
+			return err
+		}
+		if _, err := q.Exec(ctx, s.q.InviteDeleteForUser, p.TenantID, p.ID); err != nil {
+			return err
+		}
+		_, err = q.Exec(ctx, s.q.TokensRevokeUser, p.TenantID, p.ID, "", ms(p.At))
+		return err
+	}))
 }
 
 // Delete implements user.Store: the row stays for history, its email is

@@ -57,16 +57,21 @@ var (
 
 // Service applies the rules for managing teams.
 type Service struct {
-	teams Store
-	inTx  func(context.Context, func(Tx) error) error
-	now   func() time.Time
-	newID func() string
+	cfg Config
 }
 
-// NewService returns a Service reading from teams and writing through inTx.
-func NewService(teams Store, inTx func(context.Context, func(Tx) error) error, now func() time.Time, newID func() string) *Service {
-	return &Service{teams: teams, inTx: inTx, now: now, newID: newID}
+// Config wires a Service.
+type Config struct {
+	// Teams serves reads outside transactions.
+	Teams Store
+	// InTx runs fn in one database transaction.
+	InTx  func(ctx context.Context, fn func(Tx) error) error
+	Now   func() time.Time
+	NewID func() string
 }
+
+// NewService returns a Service.
+func NewService(cfg Config) *Service { return &Service{cfg: cfg} }
 
 // Params are the writable fields; nil fields are left unchanged on update and
 // empty on create.
@@ -78,10 +83,10 @@ type Params struct {
 
 // Create adds a team to the caller's tenant.
 func (s *Service) Create(ctx context.Context, by *permission.Principal, p *Params) (*Team, error) {
-	now := s.now()
-	t := &Team{ID: s.newID(), TenantID: by.TenantID, MemberIDs: []string{}, CreatedAt: now, UpdatedAt: now}
+	now := s.cfg.Now()
+	t := &Team{ID: s.cfg.NewID(), TenantID: by.TenantID, MemberIDs: []string{}, CreatedAt: now, UpdatedAt: now}
 	applyParams(t, p)
-	err := s.inTx(ctx, func(tx Tx) error {
+	err := s.cfg.InTx(ctx, func(tx Tx) error {
 		if err := tx.Teams().Create(ctx, t); err != nil {
 			return err
 		}
@@ -96,20 +101,20 @@ func (s *Service) Create(ctx context.Context, by *permission.Principal, p *Param
 
 // Get returns a team of the caller's tenant.
 func (s *Service) Get(ctx context.Context, by *permission.Principal, id string) (*Team, error) {
-	return s.teams.Get(ctx, by.TenantID, id)
+	return s.cfg.Teams.Get(ctx, by.TenantID, id)
 }
 
 // List returns a page of the caller's tenant's teams.
 func (s *Service) List(ctx context.Context, by *permission.Principal, p ListParams) ([]*Team, error) {
 	p.TenantID = by.TenantID
-	return s.teams.List(ctx, &p)
+	return s.cfg.Teams.List(ctx, &p)
 }
 
 // Update changes a team of the caller's tenant.
 func (s *Service) Update(ctx context.Context, by *permission.Principal, id string, p *Params) (*Team, error) {
-	now := s.now()
+	now := s.cfg.Now()
 	var out *Team
-	err := s.inTx(ctx, func(tx Tx) error {
+	err := s.cfg.InTx(ctx, func(tx Tx) error {
 		t, err := tx.Teams().Get(ctx, by.TenantID, id)
 		if err != nil {
 			return err
@@ -131,8 +136,8 @@ func (s *Service) Update(ctx context.Context, by *permission.Principal, id strin
 
 // Delete removes a team; its members stay, without the membership.
 func (s *Service) Delete(ctx context.Context, by *permission.Principal, id string) error {
-	now := s.now()
-	return s.inTx(ctx, func(tx Tx) error {
+	now := s.cfg.Now()
+	return s.cfg.InTx(ctx, func(tx Tx) error {
 		if err := tx.Teams().Delete(ctx, by.TenantID, id); err != nil {
 			return err
 		}

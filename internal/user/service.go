@@ -189,8 +189,16 @@ func (s *Service) Update(ctx context.Context, by *permission.Principal, id strin
 		wasAdmin := u.Role == permission.RoleAdmin && u.Status == StatusActive
 		fields, details := apply(u, p)
 		if hash != "" {
+			// A reset activates an invited user (the invite is withdrawn)
+			// and signs the user out everywhere.
+			if u.Status == StatusInvited {
+				u.Status = StatusActive
+				fields = append(fields, "status")
+			}
 			fields = append(fields, "password")
-			if err := tx.Users().SetPassword(ctx, &SetPasswordParams{TenantID: u.TenantID, ID: u.ID, Hash: hash, Status: u.Status, At: now}); err != nil {
+			err := tx.Users().SetPassword(ctx, &SetPasswordParams{TenantID: u.TenantID, ID: u.ID, Hash: hash,
+				Status: u.Status, At: now, SignOut: true})
+			if err != nil {
 				return err
 			}
 		}

@@ -92,13 +92,17 @@ type ListParams struct {
 	Limit    int
 }
 
-// SetPasswordParams sets a password hash and, optionally, the status.
+// SetPasswordParams sets a password hash and the status.
 type SetPasswordParams struct {
 	TenantID string // empty for the platform administrator
 	ID       string
 	Hash     string
 	Status   Status
 	At       time.Time
+	// SignOut also revokes every session and API token of the user and any
+	// pending invite: an administrator's reset locks out whoever held the
+	// old credentials.
+	SignOut bool
 }
 
 // Tx is the transactional view the service writes through.

@@ -2,9 +2,10 @@
 //
 // Stores are written once, against the small Querier interface, in the
 // portable SQL subset both engines share (ADR 0003). Each engine package
-// (store/sqlite, store/postgres) implements DB, classifies its errors into
-// the sentinels below and rewrites placeholders, so store code never sees a
-// driver type. Queries live in .sql files as named blocks (see Catalog).
+// (store/sqlite, store/postgres) implements DB and classifies its errors into
+// the sentinels below, so store code never sees a driver type. Queries live
+// in .sql files as named blocks that Load reads for one dialect, rewriting
+// placeholders for SQLite.
 package sqldb
 
 import (

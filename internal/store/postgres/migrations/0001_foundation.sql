@@ -93,7 +93,10 @@ CREATE TABLE auth_tokens (
     created_at   BIGINT NOT NULL,
     expires_at   BIGINT,
     last_used_at BIGINT,
-    revoked_at   BIGINT
+    revoked_at   BIGINT,
+    -- Tenant users' tokens stay inside the tenant; the platform
+    -- administrator's (tenant_id NULL) are covered by the user_id reference.
+    FOREIGN KEY (tenant_id, user_id) REFERENCES users (tenant_id, id)
 );
 CREATE INDEX auth_tokens_user ON auth_tokens (user_id, kind);
 
