@@ -167,7 +167,7 @@ func (n *node) raw(method, path, token string, body string, hdr map[string]strin
 	if body != "" {
 		rd = strings.NewReader(body)
 	}
-	req, err := http.NewRequest(method, n.base+path, rd)
+	req, err := http.NewRequestWithContext(context.Background(), method, n.base+path, rd)
 	require.NoError(n.t, err)
 	if token != "" {
 		req.Header.Set("Authorization", "Bearer "+token)

@@ -52,14 +52,16 @@ func TestReadyzBeforeStart(t *testing.T) {
 	t.Cleanup(func() { require.NoError(t, a.Stop(context.Background())) })
 	srv := httptest.NewServer(a.API)
 	defer srv.Close()
-	res, err := http.Get(srv.URL + "/readyz")
-	require.NoError(t, err)
-	res.Body.Close()
-	require.Equal(t, 503, res.StatusCode, "not ready until Start")
-	res, err = http.Get(srv.URL + "/healthz")
-	require.NoError(t, err)
-	res.Body.Close()
-	require.Equal(t, 200, res.StatusCode, "alive even while starting")
+	get := func(path string) int {
+		req, err := http.NewRequestWithContext(context.Background(), http.MethodGet, srv.URL+path, nil)
+		require.NoError(t, err)
+		res, err := http.DefaultClient.Do(req)
+		require.NoError(t, err)
+		require.NoError(t, res.Body.Close())
+		return res.StatusCode
+	}
+	require.Equal(t, 503, get("/readyz"), "not ready until Start")
+	require.Equal(t, 200, get("/healthz"), "alive even while starting")
 }
 
 // TestSpecMatchesRoutes keeps the served document and the route table equal:
@@ -100,7 +102,7 @@ func TestEventsReachTheBus(t *testing.T) {
 		got := make(chan *nats.Msg, 16)
 		sub, err := n.app.Bus.Conn().ChanSubscribe("sb.skill.created", got)
 		require.NoError(t, err)
-		defer sub.Unsubscribe()
+		t.Cleanup(func() { require.NoError(t, sub.Unsubscribe()) })
 
 		f := n.tenant("Events")
 		sk, err := f.Admin.CreateSkill(context.Background(), "Evented")
@@ -175,7 +177,7 @@ func TestClusterMode(t *testing.T) {
 	if err != nil {
 		storetest.SkipOrFail(t, "NATS is not reachable at "+natsURL+": "+err.Error())
 	}
-	defer nc.Close()
+	t.Cleanup(nc.Close)
 	url := storetest.NewSchemaURL(t)
 	mk := func() *node {
 		cfg := config.Defaults()
@@ -188,7 +190,7 @@ func TestClusterMode(t *testing.T) {
 	got := make(chan *nats.Msg, 64)
 	sub, err := nc.ChanSubscribe("sb.tenant.created", got)
 	require.NoError(t, err)
-	defer sub.Unsubscribe()
+	t.Cleanup(func() { require.NoError(t, sub.Unsubscribe()) })
 	f := one.tenant("Clustered")
 	admin := two.login(f.Emails["admin"], testPassword) // the other node serves the same data
 	me, err := admin.Me(context.Background())
@@ -215,7 +217,7 @@ func TestEmbeddedNATSListen(t *testing.T) {
 	quiet := start(t, "sqlite")
 	require.Empty(t, quiet.app.Bus.ClientURL(), "no TCP port unless configured")
 
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	ln, err := (&net.ListenConfig{}).Listen(context.Background(), "tcp", "127.0.0.1:0")
 	require.NoError(t, err)
 	addr := ln.Addr().String()
 	require.NoError(t, ln.Close())
@@ -223,11 +225,11 @@ func TestEmbeddedNATSListen(t *testing.T) {
 	require.Equal(t, "nats://"+addr, n.app.Bus.ClientURL())
 	nc, err := nats.Connect("nats://" + addr)
 	require.NoError(t, err)
-	defer nc.Close()
+	t.Cleanup(nc.Close)
 	got := make(chan *nats.Msg, 8)
 	sub, err := nc.ChanSubscribe("sb.team.created", got)
 	require.NoError(t, err)
-	defer sub.Unsubscribe()
+	t.Cleanup(func() { require.NoError(t, sub.Unsubscribe()) })
 	require.NoError(t, nc.Flush())
 	f := n.tenant("Listen")
 	tm, err := f.Admin.CreateTeam(context.Background(), map[string]any{"name": "Heard"})

@@ -165,7 +165,7 @@ func (a *App) Start(ctx context.Context) error {
 	if err := a.relay.Start(ctx); err != nil {
 		return err
 	}
-	ln, err := net.Listen("tcp", a.cfg.Addr)
+	ln, err := (&net.ListenConfig{}).Listen(ctx, "tcp", a.cfg.Addr)
 	if err != nil {
 		return fmt.Errorf("listen on %s: %w", a.cfg.Addr, err)
 	}

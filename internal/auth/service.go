@@ -88,7 +88,11 @@ func (s *Service) Login(ctx context.Context, p *LoginParams) (*Session, error) {
 	if err != nil {
 		return nil, err
 	}
-	if u.PasswordHash == "" || secret.VerifyPassword(u.PasswordHash, p.Password) != nil {
+	hash := u.PasswordHash
+	if hash == "" {
+		hash = s.dummyHash // same cost as a real check: timing must not tell invited accounts apart
+	}
+	if secret.VerifyPassword(hash, p.Password) != nil || u.PasswordHash == "" {
 		s.fail(email, p.IP)
 		s.recordFailure(ctx, u, p.IP, "wrong_password")
 		return nil, ErrInvalidCredentials

@@ -59,7 +59,11 @@ func Open(ctx context.Context, cfg Config) (*Bus, error) {
 		b.nc, err = nats.Connect("", nats.InProcessServer(b.srv), nats.Name("switchboard"))
 	} else {
 		b.nc, err = nats.Connect(cfg.URL, nats.Name("switchboard"), nats.MaxReconnects(-1),
-			nats.DisconnectErrHandler(func(_ *nats.Conn, err error) { cfg.Logger.Warn("nats disconnected", "err", err) }),
+			nats.DisconnectErrHandler(func(_ *nats.Conn, err error) {
+				if err != nil { // nil on a deliberate close
+					cfg.Logger.Warn("nats disconnected", "err", err)
+				}
+			}),
 			nats.ReconnectHandler(func(c *nats.Conn) { cfg.Logger.Info("nats reconnected", "url", c.ConnectedUrl()) }))
 	}
 	if err != nil {
@@ -148,37 +152,42 @@ func (b *Bus) PublishBatch(ctx context.Context, batch []event.Pending) (int, err
 		msg.Header.Set(jetstream.MsgIDHeader, p.ID)
 		f, err := b.js.PublishMsgAsync(msg)
 		if err != nil {
-			return b.settle(ctx, futures), fmt.Errorf("bus: publish %s: %w", p.Subject, err)
+			n, _ := b.settle(ctx, futures)
+			return n, fmt.Errorf("bus: publish %s: %w", p.Subject, err)
 		}
 		futures = append(futures, f)
 	}
-	n := b.settle(ctx, futures)
+	n, err := b.settle(ctx, futures)
 	if n < len(batch) {
-		return n, fmt.Errorf("bus: %d of %d events not acknowledged", len(batch)-n, len(batch))
+		return n, fmt.Errorf("bus: %d of %d events not acknowledged: %w", len(batch)-n, len(batch), err)
 	}
 	return n, nil
 }
 
 // settle waits for every future and returns the length of the acknowledged
-// prefix.
-func (b *Bus) settle(ctx context.Context, futures []jetstream.PubAckFuture) int {
+// prefix and the first failure.
+func (b *Bus) settle(ctx context.Context, futures []jetstream.PubAckFuture) (int, error) {
 	n := 0
-	ok := true
+	var first error
 	for _, f := range futures {
 		select {
 		case <-f.Ok():
-			if ok {
+			if first == nil {
 				n++
 			}
-		case <-f.Err():
-			ok = false
+		case err := <-f.Err():
+			if first == nil {
+				first = err
+			}
 		case <-ctx.Done():
-			return n
+			return n, ctx.Err()
 		case <-time.After(5 * time.Second):
-			ok = false
+			if first == nil {
+				first = errors.New("no acknowledgement within 5s")
+			}
 		}
 	}
-	return n
+	return n, first
 }
 
 // Close drains the connection and stops the embedded server. It is safe to

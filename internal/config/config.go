@@ -16,6 +16,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"sort"
 	"strconv"
 	"strings"
 	"time"
@@ -164,6 +165,9 @@ func Load(src Source) (Config, error) {
 		if err := apply(&c, opts, func(o option) (string, bool) { v, ok := vals[o.key]; return v, ok }); err != nil {
 			return c, fmt.Errorf("config file %s: %w", src.FilePath, err)
 		}
+		if err := unknownKeys(vals, opts); err != nil {
+			return c, fmt.Errorf("config file %s: %w", src.FilePath, err)
+		}
 	}
 	var fileErr error
 	getenv := src.Getenv
@@ -214,6 +218,26 @@ func apply(c *Config, opts []option, lookup func(option) (string, bool)) error {
 		}
 	}
 	return nil
+}
+
+// unknownKeys reports keys that no option reads, so a typo is not silently
+// ignored.
+func unknownKeys(vals map[string]string, opts []option) error {
+	known := map[string]bool{}
+	for _, o := range opts {
+		known[o.key] = true
+	}
+	var bad []string
+	for k := range vals {
+		if !known[k] {
+			bad = append(bad, k)
+		}
+	}
+	if len(bad) == 0 {
+		return nil
+	}
+	sort.Strings(bad)
+	return fmt.Errorf("unknown keys %s (see: switchboard config defaults)", strings.Join(bad, ", "))
 }
 
 func readFile(path string) (map[string]string, error) {

@@ -25,6 +25,8 @@ const (
 	argonThreads   = 1
 	argonKeyLen    = 32
 	saltLen        = 16
+	// maxMemoryKiB caps the memory parameter accepted from a stored hash.
+	maxMemoryKiB = 1 << 20 // 1 GiB
 )
 
 // MinPasswordLen is the shortest password accepted.
@@ -65,6 +67,11 @@ func VerifyPassword(hash, pw string) error {
 	if _, err := fmt.Sscanf(parts[3], "m=%d,t=%d,p=%d", &m, &t, &p); err != nil {
 		return fmt.Errorf("secret: bad parameters: %w", err)
 	}
+	// A stored hash is data: bound its parameters so a corrupt or
+	// tampered one fails cleanly instead of panicking or exhausting memory.
+	if t < 1 || t > 10 || p < 1 || m < 8*uint32(p) || m > maxMemoryKiB {
+		return errors.New("secret: bad parameters: out of range")
+	}
 	b64 := base64.RawStdEncoding
 	salt, err := b64.DecodeString(parts[4])
 	if err != nil {
@@ -73,6 +80,9 @@ func VerifyPassword(hash, pw string) error {
 	want, err := b64.DecodeString(parts[5])
 	if err != nil {
 		return fmt.Errorf("secret: bad key: %w", err)
+	}
+	if len(salt) < 8 || len(want) < 16 || len(want) > 64 {
+		return errors.New("secret: bad salt or key length")
 	}
 	got := argon2.IDKey([]byte(pw), salt, t, m, p, uint32(len(want)))
 	if subtle.ConstantTimeCompare(got, want) != 1 {

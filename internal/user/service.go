@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strings"
 	"time"
+	"unicode"
 
 	"github.com/switchboardhq/switchboard/internal/audit"
 	"github.com/switchboardhq/switchboard/internal/errcode"
@@ -331,11 +332,32 @@ func record(ctx context.Context, tx Tx, by *permission.Principal, action, target
 func NormalizeEmail(s string) (string, error) {
 	s = strings.TrimSpace(s)
 	a, err := mail.ParseAddress(s)
-	if err != nil || a.Address != s || !strings.Contains(s[strings.LastIndexByte(s, '@'):], ".") {
+	if err != nil || a.Address != s || !validDomain(s[strings.LastIndexByte(s, '@')+1:]) {
 		return "", errcode.New(errcode.ValidationFailed, "email is not a valid address").
 			WithDetails(errcode.Detail{Field: "email", Message: "must be an address like name@example.com"})
 	}
 	return strings.ToLower(s), nil
+}
+
+// validDomain accepts host names of two or more labels made of letters
+// (including non-Latin ones), digits and inner hyphens, with a top-level
+// label that is not numeric; it refuses IP literals.
+func validDomain(d string) bool {
+	labels := strings.Split(d, ".")
+	if len(labels) < 2 || len(d) > 253 {
+		return false
+	}
+	for _, l := range labels {
+		if l == "" || len(l) > 63 || l[0] == '-' || l[len(l)-1] == '-' {
+			return false
+		}
+		for _, r := range l {
+			if r != '-' && !unicode.IsLetter(r) && !unicode.IsDigit(r) {
+				return false
+			}
+		}
+	}
+	return strings.IndexFunc(labels[len(labels)-1], func(r rune) bool { return !unicode.IsDigit(r) }) >= 0
 }
 
 func checkSkills(skills []SkillLevel) error {
