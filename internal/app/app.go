@@ -13,6 +13,7 @@ import (
 	"net"
 	"net/http"
 	"path/filepath"
+	"runtime"
 	"sync/atomic"
 	"time"
 
@@ -25,6 +26,7 @@ import (
 	"github.com/switchboardhq/switchboard/internal/config"
 	"github.com/switchboardhq/switchboard/internal/httpapi"
 	"github.com/switchboardhq/switchboard/internal/outbox"
+	"github.com/switchboardhq/switchboard/internal/secret"
 	"github.com/switchboardhq/switchboard/internal/skill"
 	"github.com/switchboardhq/switchboard/internal/store"
 	"github.com/switchboardhq/switchboard/internal/team"
@@ -120,9 +122,7 @@ func (a *App) open(ctx context.Context) error {
 	reg.MustRegister(published)
 	a.relay = outbox.New(outbox.Config{Outbox: a.Stores.Outbox, Publisher: a.Bus, Wake: wake, Logger: a.log,
 		Published: func(n int) { published.Add(float64(n)) }})
-	if err := a.wireServices(); err != nil {
-		return err
-	}
+	a.wireServices()
 	proxies, err := a.cfg.Proxies()
 	if err != nil {
 		return err
@@ -133,21 +133,21 @@ func (a *App) open(ctx context.Context) error {
 	return err
 }
 
-func (a *App) wireServices() error {
+func (a *App) wireServices() {
 	st, o := a.Stores, a.opts
+	// One hashing budget for the node: as many argon2id runs as cores.
+	hasher := secret.NewHasher(o.Rand, runtime.GOMAXPROCS(0))
 	a.Users = user.NewService(user.Config{Users: st.Users, InTx: store.InTxAs(st, func(tx *store.Tx) user.Tx { return tx }),
-		Rand: o.Rand, Now: o.Now, NewID: o.NewID, InviteTTL: a.cfg.InviteTTL})
+		Rand: o.Rand, Hasher: hasher, Now: o.Now, NewID: o.NewID, InviteTTL: a.cfg.InviteTTL})
 	a.Teams = team.NewService(team.Config{Teams: st.Teams, InTx: store.InTxAs(st, func(tx *store.Tx) team.Tx { return tx }),
 		Now: o.Now, NewID: o.NewID})
 	a.Skills = skill.NewService(skill.Config{Skills: st.Skills, InTx: store.InTxAs(st, func(tx *store.Tx) skill.Tx { return tx }),
 		Now: o.Now, NewID: o.NewID})
 	a.Tenants = tenant.NewService(tenant.Config{Tenants: st.Tenants,
-		InTx: store.InTxAs(st, func(tx *store.Tx) tenant.Tx { return tx }), Rand: o.Rand, Now: o.Now, NewID: o.NewID})
-	var err error
-	a.Auth, err = auth.NewService(auth.Config{Tokens: st.Tokens, Users: st.Users, Tenants: st.Tenants,
-		InTx: store.InTxAs(st, func(tx *store.Tx) auth.Tx { return tx }), Rand: o.Rand, Now: o.Now, NewID: o.NewID,
-		Logger: a.log, SessionTTL: a.cfg.SessionTTL})
-	return err
+		InTx: store.InTxAs(st, func(tx *store.Tx) tenant.Tx { return tx }), Hasher: hasher, Now: o.Now, NewID: o.NewID})
+	a.Auth = auth.NewService(auth.Config{Tokens: st.Tokens, Users: st.Users, Tenants: st.Tenants,
+		InTx: store.InTxAs(st, func(tx *store.Tx) auth.Tx { return tx }), Rand: o.Rand, Hasher: hasher,
+		Now: o.Now, NewID: o.NewID, Logger: a.log, SessionTTL: a.cfg.SessionTTL})
 }
 
 // Start bootstraps the administrator if configured, starts the outbox relay

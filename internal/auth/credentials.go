@@ -38,7 +38,7 @@ func (s *Service) AcceptInvite(ctx context.Context, p *AcceptInviteParams) (*Ses
 	if err := s.checkTenant(ctx, inv.TenantID); err != nil {
 		return nil, err
 	}
-	hash, err := secret.Hasher{Rand: s.cfg.Rand}.HashPassword(p.Password)
+	hash, err := s.cfg.Hasher.HashPassword(p.Password)
 	if err != nil {
 		return nil, err
 	}
@@ -79,14 +79,14 @@ func (s *Service) ChangePassword(ctx context.Context, by *permission.Principal, 
 	if err := s.throttle(key, ""); err != nil {
 		return err
 	}
-	if secret.VerifyPassword(u.PasswordHash, current) != nil {
+	if s.cfg.Hasher.Verify(u.PasswordHash, current) != nil {
 		s.accounts.Take(key)
 		return ErrWrongPassword
 	}
 	if why := secret.CheckPasswordPolicy(next); why != "" {
 		return errcode.New(errcode.PasswordTooWeak, why)
 	}
-	hash, err := secret.Hasher{Rand: s.cfg.Rand}.HashPassword(next)
+	hash, err := s.cfg.Hasher.HashPassword(next)
 	if err != nil {
 		return err
 	}
@@ -191,7 +191,7 @@ func (s *Service) Bootstrap(ctx context.Context, email, password string) (bool, 
 	if why := secret.CheckPasswordPolicy(password); why != "" {
 		return false, errcode.New(errcode.PasswordTooWeak, "SWITCHBOARD_ADMIN_PASSWORD: "+why)
 	}
-	hash, err := secret.Hasher{Rand: s.cfg.Rand}.HashPassword(password)
+	hash, err := s.cfg.Hasher.HashPassword(password)
 	if err != nil {
 		return false, err
 	}

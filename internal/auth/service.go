@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"sync"
 	"time"
 
 	"github.com/switchboardhq/switchboard/internal/audit"
@@ -26,8 +27,9 @@ type Service struct {
 	accounts  *Limiter // failed logins per account
 	addresses *Limiter // failed logins per client IP
 	// dummyHash is verified against when an email is unknown, so that the
-	// response time does not reveal which emails have accounts.
-	dummyHash string
+	// response time does not reveal which emails have accounts. It is made
+	// on first use: hashing at start-up would cost every start ~20 ms.
+	dummyHash func() (string, error)
 }
 
 // Config wires a Service.
@@ -36,7 +38,8 @@ type Config struct {
 	Users   user.Store
 	Tenants tenant.Store
 	InTx    func(ctx context.Context, fn func(Tx) error) error
-	Rand    io.Reader
+	Rand    io.Reader // session and API tokens
+	Hasher  secret.Hasher
 	Now     func() time.Time
 	NewID   func() string
 	Logger  *slog.Logger
@@ -46,17 +49,13 @@ type Config struct {
 
 // NewService returns a Service. Login throttling allows 5 failed attempts per
 // account (then one a minute) and 30 per client IP (then one per 10 s).
-func NewService(cfg Config) (*Service, error) {
-	dummy, err := secret.Hasher{Rand: cfg.Rand}.HashPassword("timing-equaliser")
-	if err != nil {
-		return nil, err
-	}
+func NewService(cfg Config) *Service {
 	return &Service{
 		cfg:       cfg,
 		accounts:  NewLimiter(time.Minute, 5, cfg.Now),
 		addresses: NewLimiter(10*time.Second, 30, cfg.Now),
-		dummyHash: dummy,
-	}, nil
+		dummyHash: sync.OnceValues(func() (string, error) { return cfg.Hasher.HashPassword("timing-equaliser") }),
+	}
 }
 
 // Session is a signed-in user with a fresh session token.
@@ -81,7 +80,9 @@ func (s *Service) Login(ctx context.Context, p *LoginParams) (*Session, error) {
 	}
 	u, err := s.cfg.Users.GetByEmail(ctx, email)
 	if errors.Is(err, user.ErrNotFound) || email == "" {
-		_ = secret.VerifyPassword(s.dummyHash, p.Password)
+		if dummy, err := s.dummyHash(); err == nil {
+			_ = s.cfg.Hasher.Verify(dummy, p.Password)
+		}
 		s.fail(email, p.IP)
 		return nil, ErrInvalidCredentials
 	}
@@ -90,9 +91,12 @@ func (s *Service) Login(ctx context.Context, p *LoginParams) (*Session, error) {
 	}
 	hash := u.PasswordHash
 	if hash == "" {
-		hash = s.dummyHash // same cost as a real check: timing must not tell invited accounts apart
+		// Same cost as a real check: timing must not tell invited accounts apart.
+		if hash, err = s.dummyHash(); err != nil {
+			return nil, err
+		}
 	}
-	if secret.VerifyPassword(hash, p.Password) != nil || u.PasswordHash == "" {
+	if s.cfg.Hasher.Verify(hash, p.Password) != nil || u.PasswordHash == "" {
 		s.fail(email, p.IP)
 		s.recordFailure(ctx, u, p.IP, "wrong_password")
 		return nil, ErrInvalidCredentials

@@ -7,6 +7,7 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 	"testing/iotest"
 
 	"github.com/stretchr/testify/require"
@@ -226,4 +227,23 @@ func TestDigest(t *testing.T) {
 	require.Equal(t, "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad", secret.Digest("abc"))
 	require.Equal(t, secret.Digest("sbs_x"), secret.Digest("sbs_x"))
 	require.NotEqual(t, secret.Digest("sbs_x"), secret.Digest("sbs_y"))
+}
+
+func TestHasherBoundsConcurrency(t *testing.T) {
+	t.Parallel()
+
+	h := secret.NewHasher(fixedSalt(), 1)
+	hash, err := h.HashPassword(password)
+	require.NoError(t, err)
+
+	h.Slots <- struct{}{} // the only slot is taken
+	done := make(chan error, 1)
+	go func() { done <- h.Verify(hash, password) }()
+	select {
+	case <-done:
+		t.Fatal("Verify ran while no slot was free")
+	case <-time.After(50 * time.Millisecond):
+	}
+	<-h.Slots // free it
+	require.NoError(t, <-done)
 }

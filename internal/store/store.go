@@ -13,6 +13,7 @@ import (
 	"embed"
 	"errors"
 	"fmt"
+	"reflect"
 	"strings"
 	"time"
 
@@ -70,7 +71,24 @@ func New(db sqldb.DB, opts Options) (*Stores, error) {
 	if opts.OnEvent == nil {
 		opts.OnEvent = func() {}
 	}
+	if p, ok := db.(sqldb.Preparer); ok {
+		if err := p.Prepare(context.Background(), q.all()); err != nil {
+			return nil, err
+		}
+	}
 	return bind(db, q, opts, conn{db: db}), nil
+}
+
+// all lists every query text, for preparing ahead of use.
+func (q *queries) all() []string {
+	var out []string
+	for _, group := range []any{q.users, q.teams, q.skills, q.tenants, q.tokens, q.audit, q.outbox} {
+		v := reflect.ValueOf(group)
+		for i := range v.NumField() {
+			out = append(out, v.Field(i).String())
+		}
+	}
+	return out
 }
 
 func bind(db sqldb.DB, q *queries, opts Options, c conn) *Stores {

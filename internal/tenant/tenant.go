@@ -5,7 +5,6 @@ package tenant
 
 import (
 	"context"
-	"io"
 	"strings"
 	"time"
 
@@ -68,7 +67,7 @@ type Service struct {
 type Config struct {
 	Tenants Store
 	InTx    func(ctx context.Context, fn func(Tx) error) error
-	Rand    io.Reader
+	Hasher  secret.Hasher
 	Now     func() time.Time
 	NewID   func() string
 }
@@ -99,7 +98,7 @@ func (s *Service) Create(ctx context.Context, by *permission.Principal, p *Creat
 	if why := secret.CheckPasswordPolicy(p.AdminPassword); why != "" {
 		return nil, errcode.New(errcode.PasswordTooWeak, why)
 	}
-	hash, err := secret.Hasher{Rand: s.cfg.Rand}.HashPassword(p.AdminPassword)
+	hash, err := s.cfg.Hasher.HashPassword(p.AdminPassword)
 	if err != nil {
 		return nil, err
 	}

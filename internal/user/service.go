@@ -28,8 +28,10 @@ type Config struct {
 	Users Store
 	// InTx runs fn in one database transaction.
 	InTx func(ctx context.Context, fn func(Tx) error) error
-	// Rand supplies salts and invite tokens.
+	// Rand supplies invite tokens.
 	Rand io.Reader
+	// Hasher hashes passwords.
+	Hasher secret.Hasher
 	// Now is the clock.
 	Now func() time.Time
 	// NewID returns a new time-ordered unique ID.
@@ -314,7 +316,7 @@ func (s *Service) hash(pw string) (string, error) {
 	if why := secret.CheckPasswordPolicy(pw); why != "" {
 		return "", errcode.New(errcode.PasswordTooWeak, why)
 	}
-	h, err := secret.Hasher{Rand: s.cfg.Rand}.HashPassword(pw)
+	h, err := s.cfg.Hasher.HashPassword(pw)
 	if err != nil {
 		return "", fmt.Errorf("hash password: %w", err)
 	}

@@ -54,6 +54,12 @@ type DB interface {
 	Close() error
 }
 
+// Preparer is implemented by engines that benefit from preparing the
+// query catalog ahead of use (SQLite compiles each statement otherwise).
+type Preparer interface {
+	Prepare(ctx context.Context, queries []string) error
+}
+
 // Errors classified by the engines.
 var (
 	// ErrNoRows is returned by Row.Scan when the query matched nothing.

@@ -6,23 +6,49 @@ import (
 	"errors"
 )
 
-// StdQuerier adapts a database/sql handle (*sql.DB, *sql.Conn or *sql.Tx) to
-// Querier, passing every error through Classify.
+// StdQuerier adapts database/sql to Querier: statements run as prepared
+// statements from Stmts, inside Tx when it is set, and every error passes
+// through Classify.
 type StdQuerier struct {
-	Handle interface {
-		ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
-		QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
-		QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
-	}
+	Stmts *StmtCache
+	// Tx, when set, runs the statements in this transaction.
+	Tx *sql.Tx
 	// Classify maps driver errors to ConstraintError and friends.
 	Classify func(error) error
 }
 
 var _ Querier = StdQuerier{}
 
+func (q StdQuerier) stmt(ctx context.Context, query string) (*sql.Stmt, error) {
+	if q.Tx != nil {
+		// Inside a transaction the pool may have no other connection (the
+		// SQLite writer has one), so never prepare on the pool here: use
+		// the cached statement if there is one, else prepare on the
+		// transaction's own connection. Either is closed with the
+		// transaction.
+		if st, ok := q.Stmts.Cached(query); ok {
+			return q.Tx.StmtContext(ctx, st), nil
+		}
+		st, err := q.Tx.PrepareContext(ctx, query)
+		if err != nil {
+			return nil, q.Classify(err)
+		}
+		return st, nil
+	}
+	st, err := q.Stmts.Stmt(ctx, query)
+	if err != nil {
+		return nil, q.Classify(err)
+	}
+	return st, nil
+}
+
 // Exec implements Querier.
 func (q StdQuerier) Exec(ctx context.Context, query string, args ...any) (int64, error) {
-	res, err := q.Handle.ExecContext(ctx, query, args...)
+	st, err := q.stmt(ctx, query)
+	if err != nil {
+		return 0, err
+	}
+	res, err := st.ExecContext(ctx, args...)
 	if err != nil {
 		return 0, q.Classify(err)
 	}
@@ -31,7 +57,11 @@ func (q StdQuerier) Exec(ctx context.Context, query string, args ...any) (int64,
 
 // Query implements Querier.
 func (q StdQuerier) Query(ctx context.Context, query string, args ...any) (Rows, error) {
-	rows, err := q.Handle.QueryContext(ctx, query, args...)
+	st, err := q.stmt(ctx, query)
+	if err != nil {
+		return nil, err
+	}
+	rows, err := st.QueryContext(ctx, args...)
 	if err != nil {
 		return nil, q.Classify(err)
 	}
@@ -40,8 +70,17 @@ func (q StdQuerier) Query(ctx context.Context, query string, args ...any) (Rows,
 
 // QueryRow implements Querier.
 func (q StdQuerier) QueryRow(ctx context.Context, query string, args ...any) Row {
-	return stdRow{row: q.Handle.QueryRowContext(ctx, query, args...), classify: q.Classify}
+	st, err := q.stmt(ctx, query)
+	if err != nil {
+		return errRow{err}
+	}
+	return stdRow{row: st.QueryRowContext(ctx, args...), classify: q.Classify}
 }
+
+// errRow is a Row whose statement could not be prepared.
+type errRow struct{ err error }
+
+func (r errRow) Scan(...any) error { return r.err }
 
 type stdRows struct {
 	rows     *sql.Rows

@@ -34,11 +34,15 @@ const readers = 4
 
 // DB is an open SQLite database.
 type DB struct {
-	path string
-	w, r *sql.DB
+	path   string
+	w, r   *sql.DB
+	ws, rs *sqldb.StmtCache
 }
 
-var _ sqldb.DB = (*DB)(nil)
+var (
+	_ sqldb.DB       = (*DB)(nil)
+	_ sqldb.Preparer = (*DB)(nil)
+)
 
 // Open opens (creating if needed) the database file at path.
 func Open(ctx context.Context, path string) (*DB, error) {
@@ -62,7 +66,7 @@ func Open(ctx context.Context, path string) (*DB, error) {
 	}
 	r.SetMaxOpenConns(readers)
 	r.SetMaxIdleConns(readers)
-	return &DB{path: path, w: w, r: r}, nil
+	return &DB{path: path, w: w, r: r, ws: sqldb.NewStmtCache(w), rs: sqldb.NewStmtCache(r)}, nil
 }
 
 // dsn builds the connection string. _txlock=immediate takes the write lock at
@@ -84,10 +88,10 @@ func dsn(path string, readOnly bool) string {
 func (db *DB) Dialect() string { return "sqlite" }
 
 // Reader implements sqldb.DB.
-func (db *DB) Reader() sqldb.Querier { return sqldb.StdQuerier{Handle: db.r, Classify: classify} }
+func (db *DB) Reader() sqldb.Querier { return sqldb.StdQuerier{Stmts: db.rs, Classify: classify} }
 
 // Writer implements sqldb.DB.
-func (db *DB) Writer() sqldb.Querier { return sqldb.StdQuerier{Handle: db.w, Classify: classify} }
+func (db *DB) Writer() sqldb.Querier { return sqldb.StdQuerier{Stmts: db.ws, Classify: classify} }
 
 // InTx implements sqldb.DB. With one writer connection there is no
 // in-process contention to retry; another process holding the lock is
@@ -97,7 +101,7 @@ func (db *DB) InTx(ctx context.Context, fn func(sqldb.Querier) error) error {
 	if err != nil {
 		return fmt.Errorf("sqlite: begin: %w", classify(err))
 	}
-	if err := fn(sqldb.StdQuerier{Handle: tx, Classify: classify}); err != nil {
+	if err := fn(sqldb.StdQuerier{Stmts: db.ws, Tx: tx, Classify: classify}); err != nil {
 		_ = tx.Rollback()
 		return err
 	}
@@ -107,11 +111,24 @@ func (db *DB) InTx(ctx context.Context, fn func(sqldb.Querier) error) error {
 	return nil
 }
 
+// Prepare implements sqldb.Preparer: every query is prepared on the writer,
+// and on the readers too when they can run it (writes cannot be prepared
+// on a query_only connection; they never run there).
+func (db *DB) Prepare(ctx context.Context, queries []string) error {
+	if err := db.ws.Prepare(ctx, queries); err != nil {
+		return fmt.Errorf("sqlite: prepare: %w", err)
+	}
+	_ = db.rs.Prepare(ctx, queries)
+	return nil
+}
+
 // Ping implements sqldb.DB.
 func (db *DB) Ping(ctx context.Context) error { return db.w.PingContext(ctx) }
 
 // Close implements sqldb.DB.
-func (db *DB) Close() error { return errors.Join(db.r.Close(), db.w.Close()) }
+func (db *DB) Close() error {
+	return errors.Join(db.rs.Close(), db.ws.Close(), db.r.Close(), db.w.Close())
+}
 
 // Migrate applies pending migrations and returns the schema version.
 func (db *DB) Migrate(ctx context.Context) (int64, error) {
