@@ -25,7 +25,7 @@ func TestBinaryServeAndSIGTERM(t *testing.T) {
 		t.Skip("builds the binary")
 	}
 	bin := filepath.Join(t.TempDir(), "switchboard")
-	build := exec.Command("go", "build", "-o", bin, "../cmd/switchboard")
+	build := exec.CommandContext(t.Context(), "go", "build", "-o", bin, "../cmd/switchboard")
 	out, err := build.CombinedOutput()
 	require.NoError(t, err, "%s", out)
 
@@ -35,7 +35,7 @@ func TestBinaryServeAndSIGTERM(t *testing.T) {
 	require.NoError(t, ln.Close())
 
 	var stdout, stderr syncBuffer
-	cmd := exec.Command(bin, "serve", "--demo", "--data", t.TempDir(), "--addr", addr)
+	cmd := exec.CommandContext(t.Context(), bin, "serve", "--demo", "--data", t.TempDir(), "--addr", addr)
 	cmd.Env = append(os.Environ(), "SWITCHBOARD_DB_URL=", "SWITCHBOARD_NATS_URL=")
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
 	require.NoError(t, cmd.Start())

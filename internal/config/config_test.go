@@ -231,9 +231,9 @@ func TestLoad_SourceErrors(t *testing.T) {
 		{
 			name: "FileUnknownKey",
 			src: func(t *testing.T) config.Source {
-				return config.Source{FilePath: writeFile(t, "typo.conf", "SWITCHBOARD_ADRESS=0.0.0.0:80\n")}
+				return config.Source{FilePath: writeFile(t, "typo.conf", "SWITCHBOARD_LISTEN_ON=0.0.0.0:80\n")}
 			},
-			want: "unknown keys SWITCHBOARD_ADRESS",
+			want: "unknown keys SWITCHBOARD_LISTEN_ON",
 		},
 		{
 			name: "EnvBadInteger",

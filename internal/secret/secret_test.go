@@ -7,8 +7,8 @@ import (
 	"regexp"
 	"strings"
 	"testing"
-	"time"
 	"testing/iotest"
+	"time"
 
 	"github.com/stretchr/testify/require"
 
@@ -240,8 +240,8 @@ func TestHasherBoundsConcurrency(t *testing.T) {
 	done := make(chan error, 1)
 	go func() { done <- h.Verify(hash, password) }()
 	select {
-	case <-done:
-		t.Fatal("Verify ran while no slot was free")
+	case err := <-done:
+		t.Fatalf("Verify ran while no slot was free (err %v)", err)
 	case <-time.After(50 * time.Millisecond):
 	}
 	<-h.Slots // free it

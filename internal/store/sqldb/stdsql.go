@@ -44,7 +44,7 @@ func (q StdQuerier) stmt(ctx context.Context, query string) (*sql.Stmt, error) {
 
 // Exec implements Querier.
 func (q StdQuerier) Exec(ctx context.Context, query string, args ...any) (int64, error) {
-	st, err := q.stmt(ctx, query)
+	st, err := q.stmt(ctx, query) //nolint:sqlclosecheck // cached: closed by StmtCache.Close or with the transaction
 	if err != nil {
 		return 0, err
 	}
@@ -57,7 +57,7 @@ func (q StdQuerier) Exec(ctx context.Context, query string, args ...any) (int64,
 
 // Query implements Querier.
 func (q StdQuerier) Query(ctx context.Context, query string, args ...any) (Rows, error) {
-	st, err := q.stmt(ctx, query)
+	st, err := q.stmt(ctx, query) //nolint:sqlclosecheck // cached: closed by StmtCache.Close or with the transaction
 	if err != nil {
 		return nil, err
 	}
@@ -70,7 +70,7 @@ func (q StdQuerier) Query(ctx context.Context, query string, args ...any) (Rows,
 
 // QueryRow implements Querier.
 func (q StdQuerier) QueryRow(ctx context.Context, query string, args ...any) Row {
-	st, err := q.stmt(ctx, query)
+	st, err := q.stmt(ctx, query) //nolint:sqlclosecheck // cached: closed by StmtCache.Close or with the transaction
 	if err != nil {
 		return errRow{err}
 	}

@@ -31,7 +31,7 @@ func (c *StmtCache) Stmt(ctx context.Context, query string) (*sql.Stmt, error) {
 		return nil, err
 	}
 	if v, loaded := c.m.LoadOrStore(query, st); loaded {
-		_ = st.Close() // another goroutine prepared it first
+		_ = st.Close() //nolint:sqlclosecheck // a duplicate: another goroutine prepared it first
 		return v.(*sql.Stmt), nil
 	}
 	return st, nil
@@ -52,7 +52,7 @@ func (c *StmtCache) Cached(query string) (*sql.Stmt, bool) {
 func (c *StmtCache) Prepare(ctx context.Context, queries []string) error {
 	var errs []error
 	for _, q := range queries {
-		if _, err := c.Stmt(ctx, q); err != nil {
+		if _, err := c.Stmt(ctx, q); err != nil { //nolint:sqlclosecheck // kept in the cache
 			errs = append(errs, err)
 		}
 	}
