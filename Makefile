@@ -34,15 +34,8 @@ test/strict: ## run all tests, failing instead of skipping when PostgreSQL is mi
 ci: ## run the CI script (starts PostgreSQL, gofmt, vet, strict tests)
 	./.ci/run
 
-lint: ## run golangci-lint (v2) with .golangci.yml
-	@if command -v golangci-lint >/dev/null 2>&1; then \
-		golangci-lint run ./...; \
-	else \
-		echo "golangci-lint is not installed. Install v2 with:"; \
-		echo "  go install github.com/golangci/golangci-lint/v2/cmd/golangci-lint@latest"; \
-		echo "or see https://golangci-lint.run/welcome/install/"; \
-		exit 1; \
-	fi
+lint: ## run golangci-lint v2.15.0 (pinned, fetched through the module proxy) with .golangci.yml
+	go run github.com/golangci/golangci-lint/v2/cmd/golangci-lint@v2.15.0 run ./...
 
 fmt: ## format all Go files with gofmt (skips testdata and node_modules)
 	gofmt -l -w $$(find . -name '*.go' -not -path './.git/*' -not -path '*/testdata/*' -not -path '*/node_modules/*')
