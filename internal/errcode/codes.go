@@ -39,6 +39,14 @@ var (
 	LastAdmin       = def("last_admin", KindConflict, "The change would leave the tenant without an active administrator.")
 	SelfChange      = def("self_change_forbidden", KindForbidden, "Users cannot delete, disable or demote themselves.")
 	TenantSuspended = def("tenant_suspended", KindForbidden, "The tenant is suspended; its users cannot sign in.")
+
+	// Conversations, web chat and attachments.
+	MessageTooLong     = def("message_too_long", KindUnprocessable, "The message text exceeds the inbox's limit.")
+	IdentityInvalid    = def("identity_invalid", KindUnauthenticated, "The visitor identity hash does not match the identifier, or the inbox requires one.")
+	VisitorUnknown     = def("visitor_unknown", KindUnauthenticated, "The visitor token is missing, unknown, or belongs to another inbox's tenant.")
+	OriginRejected     = def("origin_rejected", KindForbidden, "The page's origin is not in the inbox's allowed origins.")
+	AttachmentTooLarge = def("attachment_too_large", KindInvalid, "The attachment exceeds the size limit.")
+	AttachmentType     = def("attachment_type_refused", KindUnprocessable, "The attachment's type is not accepted.")
 )
 
 var registry []*Code

@@ -25,7 +25,7 @@ var statusOf = map[errcode.Kind]int{
 
 // Status returns the HTTP status for an error code.
 func Status(c *errcode.Code) int {
-	if c == errcode.BodyTooLarge {
+	if c == errcode.BodyTooLarge || c == errcode.AttachmentTooLarge {
 		return http.StatusRequestEntityTooLarge
 	}
 	if c == errcode.MethodNotAllowed {

@@ -22,6 +22,14 @@ const (
 	SkillsWrite   Permission = "skills.write"
 	TokensManage  Permission = "tokens.manage" // create and revoke one's own API tokens
 	AuditRead     Permission = "audit.read"
+
+	InboxesRead        Permission = "inboxes.read"
+	InboxesWrite       Permission = "inboxes.write"
+	ConversationsRead  Permission = "conversations.read"  // the conversations one may see
+	ConversationsWrite Permission = "conversations.write" // reply, notes, status, assignment
+	// ConversationsReadAll lifts the agent's view (assigned to me, or
+	// unassigned in my inboxes) to all of the tenant's conversations.
+	ConversationsReadAll Permission = "conversations.read_all"
 )
 
 // Role is a user's role. Tenant users are admin, supervisor or agent; the
@@ -43,9 +51,11 @@ var TenantRoles = []Role{RoleAdmin, RoleSupervisor, RoleAgent}
 var roleGrants = map[Role][]Permission{
 	RolePlatformAdmin: {TenantsManage, TokensManage, AuditRead},
 	RoleAdmin: {UsersRead, UsersWrite, TeamsRead, TeamsWrite, SkillsRead, SkillsWrite,
-		TokensManage, AuditRead},
-	RoleSupervisor: {UsersRead, TeamsRead, SkillsRead, TokensManage},
-	RoleAgent:      {UsersRead, TeamsRead, SkillsRead, TokensManage},
+		TokensManage, AuditRead, InboxesRead, InboxesWrite, ConversationsRead, ConversationsWrite, ConversationsReadAll},
+	RoleSupervisor: {UsersRead, TeamsRead, SkillsRead, TokensManage, InboxesRead,
+		ConversationsRead, ConversationsWrite, ConversationsReadAll},
+	RoleAgent: {UsersRead, TeamsRead, SkillsRead, TokensManage, InboxesRead,
+		ConversationsRead, ConversationsWrite},
 }
 
 // Valid reports whether r is a known role.

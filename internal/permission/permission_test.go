@@ -14,7 +14,8 @@ import (
 var every = []permission.Permission{
 	permission.TenantsManage, permission.UsersRead, permission.UsersWrite, permission.TeamsRead,
 	permission.TeamsWrite, permission.SkillsRead, permission.SkillsWrite, permission.TokensManage,
-	permission.AuditRead,
+	permission.AuditRead, permission.InboxesRead, permission.InboxesWrite, permission.ConversationsRead,
+	permission.ConversationsWrite, permission.ConversationsReadAll,
 }
 
 func TestRoleGrants(t *testing.T) {
@@ -26,11 +27,14 @@ func TestRoleGrants(t *testing.T) {
 		permission.RolePlatformAdmin: {permission.TenantsManage, permission.TokensManage, permission.AuditRead},
 		permission.RoleAdmin: {permission.UsersRead, permission.UsersWrite, permission.TeamsRead,
 			permission.TeamsWrite, permission.SkillsRead, permission.SkillsWrite, permission.TokensManage,
-			permission.AuditRead},
+			permission.AuditRead, permission.InboxesRead, permission.InboxesWrite, permission.ConversationsRead,
+			permission.ConversationsWrite, permission.ConversationsReadAll},
 		permission.RoleSupervisor: {permission.UsersRead, permission.TeamsRead, permission.SkillsRead,
-			permission.TokensManage},
+			permission.TokensManage, permission.InboxesRead, permission.ConversationsRead,
+			permission.ConversationsWrite, permission.ConversationsReadAll},
 		permission.RoleAgent: {permission.UsersRead, permission.TeamsRead, permission.SkillsRead,
-			permission.TokensManage},
+			permission.TokensManage, permission.InboxesRead, permission.ConversationsRead,
+			permission.ConversationsWrite},
 	}
 	for role, want := range grants {
 		for _, p := range every {
@@ -134,7 +138,7 @@ func TestSet(t *testing.T) {
 		require.Empty(t, admin.Intersect(permission.NewSet()))
 		require.Empty(t, admin.Intersect(nil))
 		require.Equal(t, admin, admin.Intersect(admin))
-		require.Len(t, admin, 8, "the receiver is not modified")
+		require.Len(t, admin, len(permission.RoleAdmin.Grants()), "the receiver is not modified")
 	})
 
 	t.Run("Sorted", func(t *testing.T) {

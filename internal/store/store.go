@@ -37,6 +37,10 @@ type Stores struct {
 	Tokens  *Tokens
 	Audit   *Audit
 	Outbox  *Outbox
+
+	Inboxes       *Inboxes
+	Customers     *Customers
+	Conversations *Conversations
 }
 
 // queries is every named statement, loaded for one dialect.
@@ -48,6 +52,10 @@ type queries struct {
 	tokens  tokenQueries
 	audit   auditQueries
 	outbox  outboxQueries
+
+	inboxes       inboxQueries
+	customers     customerQueries
+	conversations conversationQueries
 }
 
 // Options configure the stores.
@@ -63,7 +71,8 @@ type Options struct {
 // New returns the stores over db.
 func New(db sqldb.DB, opts Options) (*Stores, error) {
 	q := &queries{}
-	for _, dst := range []any{&q.users, &q.teams, &q.skills, &q.tenants, &q.tokens, &q.audit, &q.outbox} {
+	for _, dst := range []any{&q.users, &q.teams, &q.skills, &q.tenants, &q.tokens, &q.audit, &q.outbox,
+		&q.inboxes, &q.customers, &q.conversations} {
 		if err := sqldb.Load(queryFS, "queries", db.Dialect(), dst); err != nil {
 			return nil, err
 		}
@@ -82,7 +91,8 @@ func New(db sqldb.DB, opts Options) (*Stores, error) {
 // all lists every query text, for preparing ahead of use.
 func (q *queries) all() []string {
 	var out []string
-	for _, group := range []any{q.users, q.teams, q.skills, q.tenants, q.tokens, q.audit, q.outbox} {
+	for _, group := range []any{q.users, q.teams, q.skills, q.tenants, q.tokens, q.audit, q.outbox,
+		q.inboxes, q.customers, q.conversations} {
 		v := reflect.ValueOf(group)
 		for i := range v.NumField() {
 			out = append(out, v.Field(i).String())
@@ -105,6 +115,10 @@ func bind(db sqldb.DB, q *queries, opts Options, c conn) *Stores {
 		Tokens:  &Tokens{c: c, q: &q.tokens},
 		Audit:   &Audit{c: c, q: &q.audit, newID: opts.NewID},
 		Outbox:  outbox,
+
+		Inboxes:       &Inboxes{c: c, q: &q.inboxes},
+		Customers:     &Customers{c: c, q: &q.customers},
+		Conversations: &Conversations{c: c, q: &q.conversations},
 	}
 }
 
@@ -115,7 +129,7 @@ func (s *Stores) DB() sqldb.DB { return s.db }
 func (s *Stores) InTx(ctx context.Context, fn func(*Tx) error) error {
 	var tx *Tx
 	err := s.db.InTx(ctx, func(q sqldb.Querier) error {
-		tx = &Tx{s: bind(s.db, s.q, s.opts, conn{db: s.db, tx: q})}
+		tx = &Tx{s: bind(s.db, s.q, s.opts, conn{db: s.db, tx: q}), q: q}
 		return fn(tx)
 	})
 	if err == nil && tx.s.Outbox.appended {
@@ -126,7 +140,10 @@ func (s *Stores) InTx(ctx context.Context, fn func(*Tx) error) error {
 
 // Tx is the set of stores bound to one transaction. Its accessors satisfy
 // the Tx interfaces the domain services declare (user.Tx, team.Tx, …).
-type Tx struct{ s *Stores }
+type Tx struct {
+	s *Stores
+	q sqldb.Querier // the transaction itself, for savepoints
+}
 
 // Tenants returns the transaction's tenant store.
 func (t *Tx) Tenants() tenant.Store { return t.s.Tenants }

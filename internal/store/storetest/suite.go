@@ -40,6 +40,12 @@ func Run(t *testing.T, open func(t testing.TB) store.Engine) {
 	run("Audit", testAudit)
 	run("Outbox", testOutbox)
 	run("TxRollback", testTxRollback)
+	run("Inboxes", testInboxes)
+	run("Customers", testCustomers)
+	run("ConversationSequence", testConversationSequence)
+	run("ConversationLifecycle", testConversationLifecycle)
+	run("ConversationListOrder", testConversationListOrder)
+	run("Batcher", testBatcher)
 }
 
 // Bundle is what a conformance test works with: the stores, a clock and two

@@ -1,0 +1,396 @@
+package conversation
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/switchboardhq/switchboard/internal/audit"
+	"github.com/switchboardhq/switchboard/internal/customer"
+	"github.com/switchboardhq/switchboard/internal/errcode"
+	"github.com/switchboardhq/switchboard/internal/event"
+	"github.com/switchboardhq/switchboard/internal/permission"
+)
+
+// Events published through the outbox.
+const (
+	EventCreated        = "sb.conversation.created"
+	EventMessageCreated = "sb.message.created"
+	EventStatusChanged  = "sb.conversation.status_changed"
+	EventAssigned       = "sb.conversation.assigned"
+)
+
+// Meta is the part of a conversation that every event carries, enough for
+// a subscriber to decide who may see it without reading the database.
+type Meta struct {
+	ID         string `json:"id"`
+	InboxID    string `json:"inbox_id"`
+	CustomerID string `json:"customer_id"`
+	AssigneeID string `json:"assignee_id,omitempty"`
+	TeamID     string `json:"team_id,omitempty"`
+	Status     Status `json:"status"`
+	LastSeq    int64  `json:"last_seq"`
+}
+
+// MetaOf returns c's event metadata.
+func MetaOf(c *Conversation) Meta {
+	return Meta{ID: c.ID, InboxID: c.InboxID, CustomerID: c.CustomerID, AssigneeID: c.AssigneeID,
+		TeamID: c.TeamID, Status: c.Status, LastSeq: c.LastSeq}
+}
+
+// MessageCreated is the body of sb.message.created.
+type MessageCreated struct {
+	Conversation Meta     `json:"conversation"`
+	Message      *Message `json:"message"`
+}
+
+// Changed is the body of conversation events.
+type Changed struct {
+	Conversation *Conversation `json:"conversation"`
+	From         string        `json:"from,omitempty"`
+	To           string        `json:"to,omitempty"`
+	ActorID      string        `json:"actor_id,omitempty"`
+}
+
+// Service applies the conversation rules.
+type Service struct {
+	cfg Config
+}
+
+// Config wires a Service.
+type Config struct {
+	// Conversations serves reads outside transactions.
+	Conversations Store
+	// InTx runs fn in one transaction.
+	InTx func(ctx context.Context, fn func(Tx) error) error
+	// Write runs fn in a transaction that may be shared with other
+	// concurrent writes (group commit); it returns once fn's changes are
+	// durable. Defaults to InTx.
+	Write func(ctx context.Context, fn func(Tx) error) error
+	Now   func() time.Time
+	NewID func() string
+}
+
+// NewService returns a Service.
+func NewService(cfg Config) *Service {
+	if cfg.Write == nil {
+		cfg.Write = cfg.InTx
+	}
+	return &Service{cfg: cfg}
+}
+
+// StartParams open a conversation for a customer.
+type StartParams struct {
+	TenantID, InboxID, CustomerID string
+	Channel                       string
+}
+
+// Start opens a conversation and the contact row of the customer's timeline.
+func (s *Service) Start(ctx context.Context, p *StartParams) (*Conversation, error) {
+	now := s.cfg.Now()
+	c := &Conversation{ID: s.cfg.NewID(), TenantID: p.TenantID, InboxID: p.InboxID, CustomerID: p.CustomerID,
+		ContactID: s.cfg.NewID(), Status: StatusOpen, CreatedAt: now, UpdatedAt: now}
+	err := s.cfg.Write(ctx, func(tx Tx) error {
+		ct := &customer.Contact{ID: c.ContactID, TenantID: c.TenantID, CustomerID: c.CustomerID, Channel: p.Channel,
+			InboxID: c.InboxID, ConversationID: c.ID, StartedAt: now}
+		if err := tx.Customers().CreateContact(ctx, ct); err != nil {
+			return err
+		}
+		if err := tx.Conversations().Create(ctx, c); err != nil {
+			return err
+		}
+		return tx.Outbox().Append(ctx, event.Event{Subject: EventCreated, TenantID: c.TenantID, At: now,
+			Data: Changed{Conversation: c}})
+	})
+	if err != nil {
+		return nil, err
+	}
+	return c, nil
+}
+
+// Sender is who writes a message.
+type Sender struct {
+	Type SenderType
+	ID   string
+	Name string
+}
+
+// SendParams are a message to send.
+type SendParams struct {
+	TenantID       string
+	ConversationID string
+	Sender         Sender
+	ClientID       string
+	Text           string
+	Private        bool
+	Attachments    []AttachmentRef
+	// MaxChars limits the text (the inbox's setting).
+	MaxChars int
+}
+
+// Sent is the outcome of Send.
+type Sent struct {
+	Message *Message
+	// Duplicate is true when the client ID had already produced Message.
+	Duplicate bool
+}
+
+// Send stores a message and returns once it is durable. A repeated client ID
+// returns the original message. A visitor writing to a resolved or snoozed
+// conversation reopens it.
+func (s *Service) Send(ctx context.Context, p *SendParams) (*Sent, error) {
+	if err := checkSend(p); err != nil {
+		return nil, err
+	}
+	out := &Sent{}
+	err := s.cfg.Write(ctx, func(tx Tx) error {
+		out.Message, out.Duplicate = nil, false
+		store := tx.Conversations()
+		dup, err := store.MessageByClientID(ctx, p.TenantID, p.ConversationID, p.ClientID)
+		if err == nil {
+			out.Message, out.Duplicate = dup, true
+			return nil
+		}
+		if !errors.Is(err, ErrNotFound) {
+			return err
+		}
+		c, err := store.Get(ctx, p.TenantID, p.ConversationID)
+		if err != nil {
+			return err
+		}
+		now := s.cfg.Now()
+		if p.Sender.Type == SenderVisitor && (c.Status == StatusResolved || c.Status == StatusSnoozed) {
+			if c, err = s.changeStatus(ctx, tx, c, StatusOpen, nil, "", now); err != nil {
+				return err
+			}
+		}
+		m := &Message{ID: s.cfg.NewID(), TenantID: p.TenantID, ConversationID: p.ConversationID,
+			SenderType: p.Sender.Type, SenderID: p.Sender.ID, SenderName: p.Sender.Name, Text: p.Text,
+			Private: p.Private, ClientID: p.ClientID, Attachments: p.Attachments, CreatedAt: now}
+		if m.Attachments == nil {
+			m.Attachments = []AttachmentRef{}
+		}
+		if c, err = store.Append(ctx, &AppendParams{Message: m}); err != nil {
+			return err
+		}
+		out.Message = m
+		return tx.Outbox().Append(ctx, event.Event{Subject: EventMessageCreated, TenantID: p.TenantID, At: now,
+			Data: MessageCreated{Conversation: MetaOf(c), Message: m}})
+	})
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func checkSend(p *SendParams) error {
+	if n := len(p.ClientID); n < 8 || n > 64 {
+		return ErrClientID
+	}
+	if strings.TrimSpace(p.Text) == "" && len(p.Attachments) == 0 {
+		return ErrEmpty
+	}
+	if !utf8.ValidString(p.Text) {
+		return errcode.New(errcode.ValidationFailed, "text must be valid UTF-8")
+	}
+	maxChars := p.MaxChars
+	if maxChars <= 0 {
+		maxChars = 10000
+	}
+	if n := utf8.RuneCountInString(p.Text); n > maxChars {
+		return errcode.Errorf(errcode.MessageTooLong, "the message has %d characters; the limit is %d", n, maxChars)
+	}
+	if p.Private && p.Sender.Type != SenderAgent {
+		return ErrPrivateByUser
+	}
+	return nil
+}
+
+// changeStatus appends a system message recording a status change and
+// applies it, in tx.
+func (s *Service) changeStatus(ctx context.Context, tx Tx, c *Conversation, to Status, until *time.Time, actor string, now time.Time) (*Conversation, error) {
+	from := c.Status
+	m := &Message{ID: s.cfg.NewID(), TenantID: c.TenantID, ConversationID: c.ID, SenderType: SenderSystem,
+		Text: "status: " + string(from) + " → " + string(to), Attachments: []AttachmentRef{},
+		Event: &SystemEvent{Kind: "status_changed", From: string(from), To: string(to), ActorID: actor}, CreatedAt: now}
+	next, err := tx.Conversations().Append(ctx, &AppendParams{Message: m, SetStatus: to})
+	if err != nil {
+		return nil, err
+	}
+	if to == StatusSnoozed {
+		err := tx.Conversations().SetStatus(ctx, &SetStatusParams{TenantID: c.TenantID, ID: c.ID, Status: to, SnoozedUntil: until, At: now})
+		if err != nil {
+			return nil, err
+		}
+		next.SnoozedUntil = until
+	}
+	err = tx.Outbox().Append(ctx,
+		event.Event{Subject: EventMessageCreated, TenantID: c.TenantID, At: now, Data: MessageCreated{Conversation: MetaOf(next), Message: m}},
+		event.Event{Subject: EventStatusChanged, TenantID: c.TenantID, At: now, Data: Changed{Conversation: next, From: string(from), To: string(to), ActorID: actor}})
+	return next, err
+}
+
+// SetStatus changes a conversation's status on behalf of an agent.
+func (s *Service) SetStatus(ctx context.Context, by *permission.Principal, id string, to Status, until *time.Time) (*Conversation, error) {
+	if !to.Valid() {
+		return nil, errcode.Errorf(errcode.ValidationFailed, "status %q is not one of open, pending, resolved, snoozed", to)
+	}
+	now := s.cfg.Now()
+	if to == StatusSnoozed && (until == nil || !until.After(now)) {
+		return nil, ErrSnoozeUntil
+	}
+	if to != StatusSnoozed {
+		until = nil
+	}
+	var out *Conversation
+	err := s.cfg.Write(ctx, func(tx Tx) error {
+		c, err := s.visibleIn(ctx, tx.Conversations(), by, id)
+		if err != nil {
+			return err
+		}
+		out = c
+		if c.Status == to && (to != StatusSnoozed || sameTime(c.SnoozedUntil, until)) {
+			return nil
+		}
+		if out, err = s.changeStatus(ctx, tx, c, to, until, by.UserID, now); err != nil {
+			return err
+		}
+		return tx.Audit().Append(ctx, audit.By(by, "conversation.status_changed", "conversation", id, now).
+			With(map[string]any{"from": c.Status, "to": to}))
+	})
+	return out, err
+}
+
+func sameTime(a, b *time.Time) bool {
+	if a == nil || b == nil {
+		return a == b
+	}
+	return a.Equal(*b)
+}
+
+// Assign sets a conversation's assignee and team (empty strings clear).
+func (s *Service) Assign(ctx context.Context, by *permission.Principal, id, assigneeID, teamID string) (*Conversation, error) {
+	now := s.cfg.Now()
+	var out *Conversation
+	err := s.cfg.Write(ctx, func(tx Tx) error {
+		c, err := s.visibleIn(ctx, tx.Conversations(), by, id)
+		if err != nil {
+			return err
+		}
+		out = c
+		if c.AssigneeID == assigneeID && c.TeamID == teamID {
+			return nil
+		}
+		store := tx.Conversations()
+		err = store.SetAssignment(ctx, &SetAssignmentParams{TenantID: c.TenantID, ID: id, AssigneeID: assigneeID, TeamID: teamID, At: now})
+		if err != nil {
+			return err
+		}
+		m := &Message{ID: s.cfg.NewID(), TenantID: c.TenantID, ConversationID: id, SenderType: SenderSystem,
+			Text: "assigned", Attachments: []AttachmentRef{}, CreatedAt: now,
+			Event: &SystemEvent{Kind: "assigned", From: c.AssigneeID, To: assigneeID, ActorID: by.UserID}}
+		next, err := store.Append(ctx, &AppendParams{Message: m})
+		if err != nil {
+			return err
+		}
+		out = next
+		err = tx.Outbox().Append(ctx,
+			event.Event{Subject: EventMessageCreated, TenantID: c.TenantID, At: now, Data: MessageCreated{Conversation: MetaOf(next), Message: m}},
+			event.Event{Subject: EventAssigned, TenantID: c.TenantID, At: now, Data: Changed{Conversation: next, From: c.AssigneeID, To: assigneeID, ActorID: by.UserID}})
+		if err != nil {
+			return err
+		}
+		return tx.Audit().Append(ctx, audit.By(by, "conversation.assigned", "conversation", id, now).
+			With(map[string]any{"from": c.AssigneeID, "to": assigneeID, "team_id": teamID}))
+	})
+	return out, err
+}
+
+// MarkRead moves a reader's position forward.
+func (s *Service) MarkRead(ctx context.Context, tenantID, id string, reader Reader, seq int64) error {
+	if seq < 0 {
+		return errcode.New(errcode.ValidationFailed, "seq must not be negative")
+	}
+	return s.cfg.Conversations.MarkRead(ctx, &MarkReadParams{TenantID: tenantID, ID: id, Reader: reader, Seq: seq})
+}
+
+// Get returns a conversation the principal may see.
+func (s *Service) Get(ctx context.Context, by *permission.Principal, id string) (*Conversation, error) {
+	return s.visibleIn(ctx, s.cfg.Conversations, by, id)
+}
+
+// GetForCustomer returns a conversation of a customer (the visitor's view).
+func (s *Service) GetForCustomer(ctx context.Context, tenantID, customerID, id string) (*Conversation, error) {
+	c, err := s.cfg.Conversations.Get(ctx, tenantID, id)
+	if err != nil {
+		return nil, err
+	}
+	if c.CustomerID != customerID {
+		return nil, ErrNotFound
+	}
+	return c, nil
+}
+
+// List returns conversations the principal may see.
+func (s *Service) List(ctx context.Context, by *permission.Principal, p ListParams) ([]*Conversation, error) {
+	p.TenantID = by.TenantID
+	if !by.Can(permission.ConversationsReadAll) {
+		p.VisibleTo = by.UserID
+	}
+	return s.cfg.Conversations.List(ctx, &p)
+}
+
+// Messages returns messages of a conversation the principal may see.
+func (s *Service) Messages(ctx context.Context, by *permission.Principal, p MessagesParams) ([]*Message, error) {
+	if _, err := s.Get(ctx, by, p.ConversationID); err != nil {
+		return nil, err
+	}
+	p.TenantID, p.IncludePrivate = by.TenantID, true
+	return s.cfg.Conversations.Messages(ctx, &p)
+}
+
+// CustomerMessages returns the messages a visitor may see: not private.
+func (s *Service) CustomerMessages(ctx context.Context, tenantID string, p MessagesParams) ([]*Message, error) {
+	p.TenantID, p.IncludePrivate = tenantID, false
+	return s.cfg.Conversations.Messages(ctx, &p)
+}
+
+// visibleIn returns conversation id if by may see it: admins and
+// supervisors see all of their tenant's; agents those assigned to them and
+// unassigned ones in inboxes they serve. Others get ErrNotFound.
+func (s *Service) visibleIn(ctx context.Context, store Store, by *permission.Principal, id string) (*Conversation, error) {
+	c, err := store.Get(ctx, by.TenantID, id)
+	if err != nil {
+		return nil, err
+	}
+	ok, err := s.CanSee(ctx, by, MetaOf(c))
+	if err != nil {
+		return nil, err
+	}
+	if !ok {
+		return nil, ErrNotFound
+	}
+	return c, nil
+}
+
+// CanSee applies the visibility rule to a conversation's metadata.
+func (s *Service) CanSee(ctx context.Context, by *permission.Principal, m Meta) (bool, error) {
+	if by.Can(permission.ConversationsReadAll) {
+		return true, nil
+	}
+	if m.AssigneeID == by.UserID {
+		return true, nil
+	}
+	if m.AssigneeID != "" {
+		return false, nil
+	}
+	inboxes, err := s.cfg.Conversations.VisibleInboxes(ctx, by.TenantID, by.UserID)
+	if err != nil {
+		return false, fmt.Errorf("visible inboxes: %w", err)
+	}
+	return slices.Contains(inboxes, m.InboxID), nil
+}

@@ -1,0 +1,193 @@
+package store
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"sync"
+)
+
+// maxBatch bounds how many writes share one transaction.
+const maxBatch = 256
+
+// ErrStopped is returned by Batcher.Do after Stop.
+var ErrStopped = errors.New("store: batcher stopped")
+
+// Batcher is group commit for SQLite: writes submitted concurrently run in
+// one transaction, each inside its own savepoint (a failing write rolls back
+// alone), and all are answered after one commit — one fsync for the whole
+// batch instead of one per write. Batches form naturally while the previous
+// one commits; there is no added delay. On PostgreSQL, which commits
+// concurrent transactions in parallel, Do is simply InTx.
+type Batcher struct {
+	s   *Stores
+	log *slog.Logger
+
+	reqs    chan *batchReq
+	mu      sync.Mutex
+	started bool
+	stop    chan struct{}
+	done    chan struct{}
+}
+
+type batchReq struct {
+	ctx  context.Context
+	fn   func(*Tx) error
+	done chan error
+}
+
+// NewBatcher returns a Batcher writing through s.
+func NewBatcher(s *Stores, log *slog.Logger) *Batcher {
+	return &Batcher{s: s, log: log, reqs: make(chan *batchReq, maxBatch*4)}
+}
+
+func (b *Batcher) grouped() bool { return b.s.db.Dialect() == "sqlite" }
+
+// Start begins committing. Safe to call more than once.
+func (b *Batcher) Start(context.Context) error {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if b.started || !b.grouped() {
+		return nil
+	}
+	b.started, b.stop, b.done = true, make(chan struct{}), make(chan struct{})
+	go b.run()
+	return nil
+}
+
+// Stop commits what is queued and stops. Safe before Start and twice.
+func (b *Batcher) Stop() {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if !b.started {
+		return
+	}
+	close(b.stop)
+	<-b.done
+	b.started = false
+}
+
+// Do runs fn in a write transaction and returns once its changes are
+// durable, or with fn's error (its changes undone). Once submitted, the
+// write is carried out even if ctx ends, so the caller learns its outcome;
+// a caller that gives up may retry idempotently.
+func (b *Batcher) Do(ctx context.Context, fn func(*Tx) error) error {
+	if !b.grouped() {
+		return b.s.InTx(ctx, fn)
+	}
+	b.mu.Lock()
+	started, stop := b.started, b.stop
+	b.mu.Unlock()
+	if !started {
+		return b.s.InTx(ctx, fn) // before Start (migrations, bootstrap) and after Stop
+	}
+	r := &batchReq{ctx: ctx, fn: fn, done: make(chan error, 1)}
+	select {
+	case b.reqs <- r:
+	case <-stop:
+		return ErrStopped
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+	return <-r.done
+}
+
+func (b *Batcher) run() {
+	defer close(b.done)
+	batch := make([]*batchReq, 0, maxBatch)
+	for {
+		select {
+		case r := <-b.reqs:
+			batch = append(batch[:0], r)
+		case <-b.stop:
+			b.drainQueued()
+			return
+		}
+	fill:
+		for len(batch) < maxBatch {
+			select {
+			case r := <-b.reqs:
+				batch = append(batch, r)
+			default:
+				break fill
+			}
+		}
+		b.commit(batch)
+	}
+}
+
+// drainQueued commits whatever was submitted before Stop.
+func (b *Batcher) drainQueued() {
+	for {
+		batch := make([]*batchReq, 0, maxBatch)
+	fill:
+		for len(batch) < maxBatch {
+			select {
+			case r := <-b.reqs:
+				batch = append(batch, r)
+			default:
+				break fill
+			}
+		}
+		if len(batch) == 0 {
+			return
+		}
+		b.commit(batch)
+	}
+}
+
+// commit runs one batch in one transaction. Each write runs in a savepoint
+// so its failure undoes only its own changes.
+func (b *Batcher) commit(batch []*batchReq) {
+	results := make([]error, len(batch))
+	err := b.s.InTx(context.Background(), func(tx *Tx) error {
+		for i, r := range batch {
+			if err := r.ctx.Err(); err != nil {
+				results[i] = err // abandoned before it started: do nothing
+				continue
+			}
+			results[i] = b.inSavepoint(tx, i, len(batch) > 1, r.fn)
+		}
+		return nil
+	})
+	for i, r := range batch {
+		if err != nil && results[i] == nil {
+			results[i] = fmt.Errorf("store: group commit: %w", err)
+		}
+		r.done <- results[i]
+	}
+	if err != nil {
+		b.log.Error("group commit failed", "writes", len(batch), "err", err)
+	}
+}
+
+func (b *Batcher) inSavepoint(tx *Tx, i int, isolate bool, fn func(*Tx) error) (err error) {
+	ctx := context.Background()
+	if !isolate {
+		return fn(tx)
+	}
+	name := fmt.Sprintf("sb%d", i)
+	if _, err := tx.q.Exec(ctx, "SAVEPOINT "+name); err != nil {
+		return err
+	}
+	defer func() {
+		if v := recover(); v != nil {
+			err = fmt.Errorf("store: write panicked: %v", v)
+		}
+		if err != nil {
+			_, _ = tx.q.Exec(ctx, "ROLLBACK TO "+name)
+		}
+		if _, rerr := tx.q.Exec(ctx, "RELEASE "+name); rerr != nil && err == nil {
+			err = rerr
+		}
+	}()
+	return fn(tx)
+}
+
+// BatchAs adapts Batcher.Do to a domain's transaction interface, like InTxAs.
+func BatchAs[T any](b *Batcher, bind func(*Tx) T) func(context.Context, func(T) error) error {
+	return func(ctx context.Context, fn func(T) error) error {
+		return b.Do(ctx, func(tx *Tx) error { return fn(bind(tx)) })
+	}
+}

@@ -1,0 +1,101 @@
+-- Conversations and messages. The append path is four statements:
+-- MessageByClientID (idempotency), ConversationGet, ConversationBump
+-- (the next seq, under the row's write lock) and MessageInsert; the
+-- service adds one outbox insert.
+
+-- name: ConversationInsert
+INSERT INTO conversations (id, tenant_id, inbox_id, customer_id, contact_id, status, created_at, updated_at)
+VALUES ($1, $2, $3, $4, $5, $6, $7, $8);
+
+-- name: ConversationGet
+SELECT id, tenant_id, inbox_id, customer_id, contact_id, status, COALESCE(assignee_id, ''), COALESCE(team_id, ''),
+       last_seq, last_message_at, snoozed_until, visitor_read_seq, agent_read_seq, created_at, updated_at
+FROM conversations WHERE tenant_id = $1 AND id = $2;
+
+-- name: ConversationFindActive
+SELECT id, tenant_id, inbox_id, customer_id, contact_id, status, COALESCE(assignee_id, ''), COALESCE(team_id, ''),
+       last_seq, last_message_at, snoozed_until, visitor_read_seq, agent_read_seq, created_at, updated_at
+FROM conversations
+WHERE tenant_id = $1 AND inbox_id = $2 AND customer_id = $3 AND status <> 'resolved'
+ORDER BY created_at DESC, id DESC LIMIT 1;
+
+-- name: ConversationList
+-- Newest activity first; conversations without messages are not listed.
+-- $11/$12 are the keyset cursor (last_message_at, id) of the previous page.
+SELECT id, tenant_id, inbox_id, customer_id, contact_id, status, COALESCE(assignee_id, ''), COALESCE(team_id, ''),
+       last_seq, last_message_at, snoozed_until, visitor_read_seq, agent_read_seq, created_at, updated_at
+FROM conversations c
+WHERE c.tenant_id = $1 AND c.last_seq > 0
+  AND ($2 = '' OR c.status = $2)
+  AND ($3 = '' OR c.inbox_id = $3)
+  AND ($4 = '' OR c.team_id = $4)
+  AND ($5 = '' OR c.assignee_id = $5)
+  AND ($6 = 0 OR c.assignee_id IS NULL)
+  AND ($7 = '' OR c.assignee_id = $7
+       OR (c.assignee_id IS NULL AND EXISTS (SELECT 1 FROM inbox_members m WHERE m.inbox_id = c.inbox_id AND m.user_id = $7)))
+  AND ($8 = '' OR c.customer_id = $8)
+  AND (CAST($9 AS BIGINT) = 0 OR c.last_message_at < $9 OR (c.last_message_at = $9 AND c.id < $10))
+ORDER BY c.last_message_at DESC, c.id DESC
+LIMIT $11;
+
+-- name: ConversationBump
+-- Takes the next sequence number; $4 (when not '') sets the status and
+-- clears a snooze.
+UPDATE conversations SET
+    last_seq = last_seq + 1,
+    last_message_at = $3,
+    updated_at = $3,
+    status = CASE WHEN $4 <> '' THEN $4 ELSE status END,
+    snoozed_until = CASE WHEN $4 <> '' THEN NULL ELSE snoozed_until END
+WHERE tenant_id = $1 AND id = $2
+RETURNING id, tenant_id, inbox_id, customer_id, contact_id, status, COALESCE(assignee_id, ''), COALESCE(team_id, ''),
+          last_seq, last_message_at, snoozed_until, visitor_read_seq, agent_read_seq, created_at, updated_at;
+
+-- name: ConversationSetStatus
+UPDATE conversations SET status = $3, snoozed_until = $4, updated_at = $5
+WHERE tenant_id = $1 AND id = $2 AND ($6 = '' OR status = $6);
+
+-- name: ConversationSetAssignment
+UPDATE conversations SET assignee_id = $3, team_id = $4, updated_at = $5 WHERE tenant_id = $1 AND id = $2;
+
+-- name: ConversationUserExists
+SELECT count(*) FROM users WHERE tenant_id = $1 AND id = $2 AND deleted_at IS NULL;
+
+-- name: ConversationTeamExists
+SELECT count(*) FROM teams WHERE tenant_id = $1 AND id = $2;
+
+-- name: ConversationMarkVisitorRead
+UPDATE conversations SET visitor_read_seq = $3 WHERE tenant_id = $1 AND id = $2 AND visitor_read_seq < $3 AND $3 <= last_seq;
+
+-- name: ConversationMarkAgentRead
+UPDATE conversations SET agent_read_seq = $3 WHERE tenant_id = $1 AND id = $2 AND agent_read_seq < $3 AND $3 <= last_seq;
+
+-- name: ConversationDueSnoozed
+SELECT id, tenant_id, inbox_id, customer_id, contact_id, status, COALESCE(assignee_id, ''), COALESCE(team_id, ''),
+       last_seq, last_message_at, snoozed_until, visitor_read_seq, agent_read_seq, created_at, updated_at
+FROM conversations WHERE status = 'snoozed' AND snoozed_until <= $1 ORDER BY snoozed_until LIMIT $2;
+
+-- name: MessageInsert
+INSERT INTO messages (id, tenant_id, conversation_id, seq, sender_type, sender_id, sender_name, body, private,
+                      client_id, event, attachments, created_at)
+VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13);
+
+-- name: MessageByClientID
+SELECT id, tenant_id, conversation_id, seq, sender_type, sender_id, sender_name, body, private,
+       COALESCE(client_id, ''), event, attachments, created_at
+FROM messages WHERE tenant_id = $1 AND conversation_id = $2 AND client_id = $3;
+
+-- name: MessagesAfter
+SELECT id, tenant_id, conversation_id, seq, sender_type, sender_id, sender_name, body, private,
+       COALESCE(client_id, ''), event, attachments, created_at
+FROM messages
+WHERE tenant_id = $1 AND conversation_id = $2 AND seq > $3 AND ($4 = 1 OR private = FALSE)
+ORDER BY seq LIMIT $5;
+
+-- name: MessagesBefore
+-- The last $5 messages before seq $3, newest first (the store reverses them).
+SELECT id, tenant_id, conversation_id, seq, sender_type, sender_id, sender_name, body, private,
+       COALESCE(client_id, ''), event, attachments, created_at
+FROM messages
+WHERE tenant_id = $1 AND conversation_id = $2 AND seq < $3 AND ($4 = 1 OR private = FALSE)
+ORDER BY seq DESC LIMIT $5;
