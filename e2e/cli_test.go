@@ -83,10 +83,10 @@ func TestCLIServerCommands(t *testing.T) {
 	dir := t.TempDir()
 	code, out, errOut = runCLI(t, nil, "", "migrate", "--data", dir)
 	require.Equal(t, 0, code, errOut)
-	require.Contains(t, out, "sqlite schema is at version 1")
+	require.Regexp(t, `^sqlite schema is at version [1-9][0-9]*\n$`, out)
 	code, out, errOut = runCLI(t, nil, "", "migrate", "--db", storetest.NewSchemaURL(t))
 	require.Equal(t, 0, code, errOut)
-	require.Contains(t, out, "postgres schema is at version 1")
+	require.Regexp(t, `^postgres schema is at version [1-9][0-9]*\n$`, out)
 
 	code, out, _ = runCLI(t, nil, "", "backup", "--db", "postgres://u:secret@db.example/sb", filepath.Join(dir, "x.dump"))
 	require.Equal(t, 0, code)
