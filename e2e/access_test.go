@@ -87,11 +87,14 @@ func TestTenantIsolation(t *testing.T) {
 		require.NoError(t, err)
 		tok, err := a.Admin.CreateToken(ctx, "Alpha token", nil)
 		require.NoError(t, err)
+		ib, conv := n.chatFixture(a)
 
 		targets := map[string]string{ // first path segment after /api/v1/ → tenant A's object
 			"users": a.AgentID, "teams": team.ID, "skills": skill.ID, "tokens": tok.ID, "tenants": a.ID,
+			"inboxes": ib.ID, "conversations": conv,
 		}
-		secrets := []string{a.ID, a.AdminID, a.SupID, a.AgentID, team.ID, skill.ID, tok.ID, a.Emails["admin"], a.Emails["agent"]}
+		secrets := []string{a.ID, a.AdminID, a.SupID, a.AgentID, team.ID, skill.ID, tok.ID, a.Emails["admin"], a.Emails["agent"],
+			ib.ID, ib.Key, conv}
 		before := snapshot(t, a)
 
 		for _, r := range n.app.API.Routes() {
@@ -135,7 +138,8 @@ func TestTenantIsolation(t *testing.T) {
 func snapshot(t testing.TB, f *tenantFixture) string {
 	t.Helper()
 	var out strings.Builder
-	for _, path := range []string{"/api/v1/users?limit=200", "/api/v1/teams?limit=200", "/api/v1/skills?limit=200", "/api/v1/tokens"} {
+	for _, path := range []string{"/api/v1/users?limit=200", "/api/v1/teams?limit=200", "/api/v1/skills?limit=200", "/api/v1/tokens",
+		"/api/v1/inboxes?limit=200", "/api/v1/conversations?limit=200"} {
 		var raw json.RawMessage
 		require.NoError(t, f.Admin.Do(context.Background(), http.MethodGet, path, nil, &raw))
 		var v struct {

@@ -23,9 +23,13 @@ import (
 
 	"github.com/switchboardhq/switchboard/internal/auth"
 	"github.com/switchboardhq/switchboard/internal/bus"
+	"github.com/switchboardhq/switchboard/internal/channel/webchat"
 	"github.com/switchboardhq/switchboard/internal/config"
+	"github.com/switchboardhq/switchboard/internal/conversation"
 	"github.com/switchboardhq/switchboard/internal/httpapi"
+	"github.com/switchboardhq/switchboard/internal/inbox"
 	"github.com/switchboardhq/switchboard/internal/outbox"
+	"github.com/switchboardhq/switchboard/internal/realtime"
 	"github.com/switchboardhq/switchboard/internal/secret"
 	"github.com/switchboardhq/switchboard/internal/skill"
 	"github.com/switchboardhq/switchboard/internal/store"
@@ -51,17 +55,22 @@ type App struct {
 	Stores *store.Stores
 	Bus    *bus.Bus
 	relay  *outbox.Relay
+	batch  *store.Batcher
+	hub    *realtime.Hub
 	API    *httpapi.Handler
 	srv    *http.Server
 	ln     net.Listener
 	served chan error
 	ready  atomic.Bool
 
-	Auth    *auth.Service
-	Users   *user.Service
-	Teams   *team.Service
-	Skills  *skill.Service
-	Tenants *tenant.Service
+	Auth          *auth.Service
+	Users         *user.Service
+	Teams         *team.Service
+	Skills        *skill.Service
+	Tenants       *tenant.Service
+	Inboxes       *inbox.Service
+	Conversations *conversation.Service
+	Webchat       *webchat.Service
 }
 
 // New opens storage (applying migrations) and the bus and wires every
@@ -123,13 +132,15 @@ func (a *App) open(ctx context.Context) error {
 	a.relay = outbox.New(outbox.Config{Outbox: a.Stores.Outbox, Publisher: a.Bus, Wake: wake, Logger: a.log,
 		Published: func(n int) { published.Add(float64(n)) }})
 	a.wireServices()
+	deps := a.wireChat()
 	proxies, err := a.cfg.Proxies()
 	if err != nil {
 		return err
 	}
-	a.API, err = httpapi.New(httpapi.Deps{Auth: a.Auth, Users: a.Users, Teams: a.Teams, Skills: a.Skills,
-		Tenants: a.Tenants, Audit: a.Stores.Audit, Ready: a.readyCheck, Registry: reg, Logger: a.log,
-		BaseURL: a.cfg.BaseURL(), MaxBodyBytes: a.cfg.MaxBodyBytes, Web: web.Handler(), TrustedProxies: proxies})
+	deps.Auth, deps.Users, deps.Teams, deps.Skills, deps.Tenants = a.Auth, a.Users, a.Teams, a.Skills, a.Tenants
+	deps.Audit, deps.Ready, deps.Registry, deps.Logger = a.Stores.Audit, a.readyCheck, reg, a.log
+	deps.BaseURL, deps.MaxBodyBytes, deps.Web, deps.TrustedProxies = a.cfg.BaseURL(), a.cfg.MaxBodyBytes, web.Handler(), proxies
+	a.API, err = httpapi.New(deps)
 	return err
 }
 
@@ -161,6 +172,12 @@ func (a *App) Start(ctx context.Context) error {
 		if created {
 			a.log.Info("platform administrator created", "email", a.cfg.AdminEmail)
 		}
+	}
+	if err := a.batch.Start(ctx); err != nil {
+		return err
+	}
+	if err := a.hub.Start(ctx); err != nil {
+		return err
 	}
 	if err := a.relay.Start(ctx); err != nil {
 		return err
@@ -217,6 +234,12 @@ func (a *App) Stop(ctx context.Context) error {
 			errs = append(errs, fmt.Errorf("http shutdown: %w", err))
 		}
 		a.srv = nil
+	}
+	if a.hub != nil {
+		a.hub.Stop()
+	}
+	if a.batch != nil {
+		a.batch.Stop()
 	}
 	if a.relay != nil {
 		a.relay.Stop()

@@ -12,6 +12,7 @@ import (
 	"github.com/switchboardhq/switchboard/internal/audit"
 	"github.com/switchboardhq/switchboard/internal/errcode"
 	"github.com/switchboardhq/switchboard/internal/permission"
+	"github.com/switchboardhq/switchboard/internal/ratelimit"
 	"github.com/switchboardhq/switchboard/internal/secret"
 	"github.com/switchboardhq/switchboard/internal/tenant"
 	"github.com/switchboardhq/switchboard/internal/user"
@@ -24,8 +25,8 @@ const touchEvery = time.Minute
 // Service authenticates callers and manages their credentials.
 type Service struct {
 	cfg       Config
-	accounts  *Limiter // failed logins per account
-	addresses *Limiter // failed logins per client IP
+	accounts  *ratelimit.Limiter // failed logins per account
+	addresses *ratelimit.Limiter // failed logins per client IP
 	// dummyHash is verified against when an email is unknown, so that the
 	// response time does not reveal which emails have accounts. It is made
 	// on first use: hashing at start-up would cost every start ~20 ms.
@@ -52,8 +53,8 @@ type Config struct {
 func NewService(cfg Config) *Service {
 	return &Service{
 		cfg:       cfg,
-		accounts:  NewLimiter(time.Minute, 5, cfg.Now),
-		addresses: NewLimiter(10*time.Second, 30, cfg.Now),
+		accounts:  ratelimit.New(time.Minute, 5, cfg.Now),
+		addresses: ratelimit.New(10*time.Second, 30, cfg.Now),
 		dummyHash: sync.OnceValues(func() (string, error) { return cfg.Hasher.HashPassword("timing-equaliser") }),
 	}
 }
@@ -113,7 +114,7 @@ func (s *Service) Login(ctx context.Context, p *LoginParams) (*Session, error) {
 
 func (s *Service) throttle(email, ip string) error {
 	for _, c := range []struct {
-		lim *Limiter
+		lim *ratelimit.Limiter
 		key string
 	}{{s.accounts, email}, {s.addresses, ip}} {
 		if c.key == "" {

@@ -212,3 +212,26 @@ func SubjectOK(s string) bool {
 	parts := strings.Split(s, ".")
 	return len(parts) == 3 && parts[0] == "sb" && parts[1] != "" && parts[2] != ""
 }
+
+// Subscribe calls fn with the data of every message on subject (NATS
+// wildcards allowed) until the returned function is called. fn runs on the
+// subscription's goroutine and must not block.
+func (b *Bus) Subscribe(subject string, fn func(subject string, data []byte)) (func(), error) {
+	sub, err := b.nc.Subscribe(subject, func(m *nats.Msg) { fn(m.Subject, m.Data) })
+	if err != nil {
+		return nil, fmt.Errorf("bus: subscribe %s: %w", subject, err)
+	}
+	// Realtime fan-out must not drop silently: allow a deep buffer before
+	// the client library declares this subscriber slow.
+	_ = sub.SetPendingLimits(1<<20, 1<<30)
+	return func() { _ = sub.Unsubscribe() }, nil
+}
+
+// Publish sends an ephemeral notice (typing, read, presence) on subject with
+// core NATS: not stored, at most once.
+func (b *Bus) Publish(subject string, data []byte) error {
+	if err := b.nc.Publish(subject, data); err != nil {
+		return fmt.Errorf("bus: publish %s: %w", subject, err)
+	}
+	return nil
+}

@@ -62,6 +62,10 @@ type Config struct {
 	// throttling and the audit log. Defaults to none: the peer address is
 	// the client.
 	TrustedProxies string
+	// RateLimit turns the per-visitor and per-address limits of public
+	// endpoints on ("on", the default) or off ("off", for load tests).
+	// Sign-in throttling always stays on.
+	RateLimit string
 	// LogLevel is debug, info, warn or error. Defaults to info.
 	LogLevel string
 	// LogFormat is text or json. Defaults to text.
@@ -128,6 +132,7 @@ func options() []option {
 		{key: "SWITCHBOARD_MAX_BODY_BYTES", doc: "Largest accepted JSON request body, in bytes.", def: "1048576", field: func(c *Config) any { return &c.MaxBodyBytes }},
 		{key: "SWITCHBOARD_SHUTDOWN_TIMEOUT", doc: "Longest graceful drain on SIGTERM/SIGINT.", def: "15s", field: func(c *Config) any { return &c.ShutdownTimeout }},
 		{key: "SWITCHBOARD_TRUSTED_PROXIES", doc: "Reverse proxies (IPs/CIDRs, comma-separated) whose X-Forwarded-For is trusted.", field: func(c *Config) any { return &c.TrustedProxies }},
+		{key: "SWITCHBOARD_RATE_LIMIT", doc: "on or off: per-visitor and per-address limits of public endpoints (sign-in throttling stays on).", def: "on", field: func(c *Config) any { return &c.RateLimit }},
 		{key: "SWITCHBOARD_LOG_LEVEL", flag: "log-level", doc: "debug, info, warn or error.", def: "info", field: func(c *Config) any { return &c.LogLevel }},
 		{key: "SWITCHBOARD_LOG_FORMAT", flag: "log-format", doc: "text or json.", def: "text", field: func(c *Config) any { return &c.LogFormat }},
 	}
@@ -293,6 +298,9 @@ func (c *Config) Validate() error {
 	}
 	if _, err := c.SlogLevel(); err != nil {
 		errs = append(errs, err)
+	}
+	if c.RateLimit != "on" && c.RateLimit != "off" {
+		errs = append(errs, fmt.Errorf("SWITCHBOARD_RATE_LIMIT %q: want on or off", c.RateLimit))
 	}
 	if c.LogFormat != "text" && c.LogFormat != "json" {
 		errs = append(errs, fmt.Errorf("SWITCHBOARD_LOG_FORMAT %q: want text or json", c.LogFormat))

@@ -40,6 +40,7 @@ func TestDefaults(t *testing.T) {
 		InviteTTL:       168 * time.Hour,
 		MaxBodyBytes:    1 << 20,
 		ShutdownTimeout: 15 * time.Second,
+		RateLimit:       "on",
 		LogLevel:        "info",
 		LogFormat:       "text",
 	}, c)
@@ -278,6 +279,7 @@ func TestValidate(t *testing.T) {
 		{name: "ProxyList", modify: func(c *config.Config) { c.TrustedProxies = " 10.0.0.0/8 , ::1,, fd00::/8 " }},
 		{name: "ProxyBadAddr", modify: func(c *config.Config) { c.TrustedProxies = "10.0.0.256" }, want: "SWITCHBOARD_TRUSTED_PROXIES"},
 		{name: "ProxyBadPrefix", modify: func(c *config.Config) { c.TrustedProxies = "10.0.0.0/33" }, want: "SWITCHBOARD_TRUSTED_PROXIES"},
+		{name: "RateLimitWord", modify: func(c *config.Config) { c.RateLimit = "disabled" }, want: "SWITCHBOARD_RATE_LIMIT"},
 		{name: "ProxyHostname", modify: func(c *config.Config) { c.TrustedProxies = "10.0.0.1,proxy.internal" }, want: `"proxy.internal"`},
 		{name: "BadLogLevel", modify: func(c *config.Config) { c.LogLevel = "loud" }, want: "SWITCHBOARD_LOG_LEVEL"},
 		{name: "LogLevelUpperCase", modify: func(c *config.Config) { c.LogLevel = "DEBUG" }},
@@ -371,7 +373,7 @@ func TestWriteDefaults(t *testing.T) {
 			"SWITCHBOARD_NATS_URL", "SWITCHBOARD_NATS_LISTEN", "SWITCHBOARD_ADMIN_EMAIL",
 			"SWITCHBOARD_ADMIN_PASSWORD", "SWITCHBOARD_SESSION_TTL", "SWITCHBOARD_INVITE_TTL",
 			"SWITCHBOARD_MAX_BODY_BYTES", "SWITCHBOARD_SHUTDOWN_TIMEOUT", "SWITCHBOARD_TRUSTED_PROXIES",
-			"SWITCHBOARD_LOG_LEVEL", "SWITCHBOARD_LOG_FORMAT",
+			"SWITCHBOARD_RATE_LIMIT", "SWITCHBOARD_LOG_LEVEL", "SWITCHBOARD_LOG_FORMAT",
 		}, keys, "every option, once, in table order")
 		require.Contains(t, out, "\n# HTTP listen address.\n# Flag: --addr\nSWITCHBOARD_ADDR=127.0.0.1:8080\n")
 		require.Contains(t, out, "\nSWITCHBOARD_SESSION_TTL=12h0m0s\n")

@@ -91,22 +91,28 @@ type StartParams struct {
 
 // Start opens a conversation and the contact row of the customer's timeline.
 func (s *Service) Start(ctx context.Context, p *StartParams) (*Conversation, error) {
+	var c *Conversation
+	err := s.cfg.Write(ctx, func(tx Tx) error {
+		var err error
+		c, err = s.StartIn(ctx, tx, p)
+		return err
+	})
+	return c, err
+}
+
+// StartIn is Start inside the caller's transaction.
+func (s *Service) StartIn(ctx context.Context, tx Tx, p *StartParams) (*Conversation, error) {
 	now := s.cfg.Now()
 	c := &Conversation{ID: s.cfg.NewID(), TenantID: p.TenantID, InboxID: p.InboxID, CustomerID: p.CustomerID,
 		ContactID: s.cfg.NewID(), Status: StatusOpen, CreatedAt: now, UpdatedAt: now}
-	err := s.cfg.Write(ctx, func(tx Tx) error {
-		ct := &customer.Contact{ID: c.ContactID, TenantID: c.TenantID, CustomerID: c.CustomerID, Channel: p.Channel,
-			InboxID: c.InboxID, ConversationID: c.ID, StartedAt: now}
-		if err := tx.Customers().CreateContact(ctx, ct); err != nil {
-			return err
-		}
-		if err := tx.Conversations().Create(ctx, c); err != nil {
-			return err
-		}
-		return tx.Outbox().Append(ctx, event.Event{Subject: EventCreated, TenantID: c.TenantID, At: now,
-			Data: Changed{Conversation: c}})
-	})
-	if err != nil {
+	ct := &customer.Contact{ID: c.ContactID, TenantID: c.TenantID, CustomerID: c.CustomerID, Channel: p.Channel,
+		InboxID: c.InboxID, ConversationID: c.ID, StartedAt: now}
+	if err := tx.Customers().CreateContact(ctx, ct); err != nil {
+		return nil, err
+	}
+	// sb.conversation.created is announced with the first message: a widget
+	// opened without writing leaves no trace in agents' views.
+	if err := tx.Conversations().Create(ctx, c); err != nil {
 		return nil, err
 	}
 	return c, nil
@@ -178,8 +184,12 @@ func (s *Service) Send(ctx context.Context, p *SendParams) (*Sent, error) {
 			return err
 		}
 		out.Message = m
-		return tx.Outbox().Append(ctx, event.Event{Subject: EventMessageCreated, TenantID: p.TenantID, At: now,
-			Data: MessageCreated{Conversation: MetaOf(c), Message: m}})
+		evs := []event.Event{{Subject: EventMessageCreated, TenantID: p.TenantID, At: now,
+			Data: MessageCreated{Conversation: MetaOf(c), Message: m}}}
+		if c.LastSeq == 1 {
+			evs = append(evs, event.Event{Subject: EventCreated, TenantID: p.TenantID, At: now, Data: Changed{Conversation: c}})
+		}
+		return tx.Outbox().Append(ctx, evs...)
 	})
 	if err != nil {
 		return nil, err
@@ -290,8 +300,9 @@ func (s *Service) Assign(ctx context.Context, by *permission.Principal, id, assi
 		if err != nil {
 			return err
 		}
+		// Internal: visitors are not told who handles them by user ID.
 		m := &Message{ID: s.cfg.NewID(), TenantID: c.TenantID, ConversationID: id, SenderType: SenderSystem,
-			Text: "assigned", Attachments: []AttachmentRef{}, CreatedAt: now,
+			Text: "assigned", Private: true, Attachments: []AttachmentRef{}, CreatedAt: now,
 			Event: &SystemEvent{Kind: "assigned", From: c.AssigneeID, To: assigneeID, ActorID: by.UserID}}
 		next, err := store.Append(ctx, &AppendParams{Message: m})
 		if err != nil {
@@ -393,4 +404,24 @@ func (s *Service) CanSee(ctx context.Context, by *permission.Principal, m Meta) 
 		return false, fmt.Errorf("visible inboxes: %w", err)
 	}
 	return slices.Contains(inboxes, m.InboxID), nil
+}
+
+// ReplyParams are an agent's message.
+type ReplyParams struct {
+	ClientID    string
+	Text        string
+	Private     bool
+	Attachments []AttachmentRef
+	SenderName  string
+}
+
+// Reply sends an agent's message (or private note) to a conversation the
+// agent may see.
+func (s *Service) Reply(ctx context.Context, by *permission.Principal, id string, p *ReplyParams) (*Sent, error) {
+	if _, err := s.Get(ctx, by, id); err != nil {
+		return nil, err
+	}
+	return s.Send(ctx, &SendParams{TenantID: by.TenantID, ConversationID: id, ClientID: p.ClientID, Text: p.Text,
+		Private: p.Private, Attachments: p.Attachments,
+		Sender: Sender{Type: SenderAgent, ID: by.UserID, Name: p.SenderName}})
 }

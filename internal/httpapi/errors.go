@@ -23,6 +23,8 @@ var statusOf = map[errcode.Kind]int{
 	errcode.KindUnavailable:     http.StatusServiceUnavailable,
 }
 
+var errOrigin = errcode.New(errcode.OriginRejected, "this site may not embed the inbox's widget")
+
 // Status returns the HTTP status for an error code.
 func Status(c *errcode.Code) int {
 	if c == errcode.BodyTooLarge || c == errcode.AttachmentTooLarge {

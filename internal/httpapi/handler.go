@@ -18,8 +18,12 @@ import (
 
 	"github.com/switchboardhq/switchboard/internal/audit"
 	"github.com/switchboardhq/switchboard/internal/auth"
+	"github.com/switchboardhq/switchboard/internal/channel/webchat"
+	"github.com/switchboardhq/switchboard/internal/conversation"
 	"github.com/switchboardhq/switchboard/internal/errcode"
+	"github.com/switchboardhq/switchboard/internal/inbox"
 	"github.com/switchboardhq/switchboard/internal/permission"
+	"github.com/switchboardhq/switchboard/internal/realtime"
 	"github.com/switchboardhq/switchboard/internal/skill"
 	"github.com/switchboardhq/switchboard/internal/team"
 	"github.com/switchboardhq/switchboard/internal/tenant"
@@ -47,6 +51,16 @@ type Deps struct {
 	Web http.Handler
 	// TrustedProxies are peers whose X-Forwarded-For names the client.
 	TrustedProxies []netip.Prefix
+
+	Inboxes       *inbox.Service
+	Conversations *conversation.Service
+	Webchat       *webchat.Service
+	VisitorSocket *webchat.Socket
+	AgentSocket   *realtime.AgentSocket
+	// AgentAttachments resolves the attachments an agent's message names.
+	AgentAttachments func(ctx context.Context, tenantID string, ids []string) ([]conversation.AttachmentRef, error)
+	// Widget serves /widget.js and /widget/demo.
+	Widget http.Handler
 }
 
 // Handler serves the API.
@@ -92,6 +106,13 @@ func New(d Deps) (*Handler, error) {
 			return nil, err
 		}
 		h.mux.Handle(rt.pattern, h.adapt(rt, op))
+	}
+	for _, rt := range h.sockets() {
+		h.mux.Handle(rt.pattern, h.adapt(rt, &operation{}))
+	}
+	if d.Widget != nil {
+		h.mux.Handle("GET /widget.js", d.Widget)
+		h.mux.Handle("GET /widget/demo", d.Widget)
 	}
 	h.mux.HandleFunc("GET /healthz", h.healthz)
 	h.mux.HandleFunc("GET /readyz", h.readyz)

@@ -50,5 +50,29 @@ func (h *Handler) routes() []route {
 		{"DELETE /api/v1/tokens/{id}", permission.TokensManage, h.revokeToken},
 
 		{"GET /api/v1/audit", permission.AuditRead, h.listAudit},
+
+		{"POST /api/v1/inboxes", permission.InboxesWrite, h.createInbox},
+		{"GET /api/v1/inboxes", permission.InboxesRead, h.listInboxes},
+		{"GET /api/v1/inboxes/{id}", permission.InboxesRead, h.getInbox},
+		{"PATCH /api/v1/inboxes/{id}", permission.InboxesWrite, h.updateInbox},
+		{"DELETE /api/v1/inboxes/{id}", permission.InboxesWrite, h.deleteInbox},
+
+		{"GET /api/v1/conversations", permission.ConversationsRead, h.listConversations},
+		{"GET /api/v1/conversations/{id}", permission.ConversationsRead, h.getConversation},
+		{"GET /api/v1/conversations/{id}/messages", permission.ConversationsRead, h.listMessages},
+		{"POST /api/v1/conversations/{id}/messages", permission.ConversationsWrite, h.sendMessage},
+		{"POST /api/v1/conversations/{id}/status", permission.ConversationsWrite, h.setConversationStatus},
+		{"POST /api/v1/conversations/{id}/assignment", permission.ConversationsWrite, h.assignConversation},
+
+		{"POST /api/v1/widget/{key}/sessions", public, h.widgetSession},
+	}
+}
+
+// sockets are the WebSocket endpoints: authenticated like API routes, but
+// outside /api/v1 and the OpenAPI document (docs/protocol/webchat.md).
+func (h *Handler) sockets() []route {
+	return []route{
+		{"GET /ws/agent", permission.ConversationsRead, h.agentSocket},
+		{"GET /ws/visitor", public, h.visitorSocket},
 	}
 }

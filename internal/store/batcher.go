@@ -140,6 +140,23 @@ func (b *Batcher) drainQueued() {
 // commit runs one batch in one transaction. Each write runs in a savepoint
 // so its failure undoes only its own changes.
 func (b *Batcher) commit(batch []*batchReq) {
+	if len(batch) == 1 {
+		// Alone: the transaction itself isolates the write.
+		r := batch[0]
+		if err := r.ctx.Err(); err != nil {
+			r.done <- err
+			return
+		}
+		r.done <- b.s.InTx(context.Background(), func(tx *Tx) (err error) {
+			defer func() {
+				if v := recover(); v != nil {
+					err = fmt.Errorf("store: write panicked: %v", v)
+				}
+			}()
+			return r.fn(tx)
+		})
+		return
+	}
 	results := make([]error, len(batch))
 	err := b.s.InTx(context.Background(), func(tx *Tx) error {
 		for i, r := range batch {
@@ -147,7 +164,7 @@ func (b *Batcher) commit(batch []*batchReq) {
 				results[i] = err // abandoned before it started: do nothing
 				continue
 			}
-			results[i] = b.inSavepoint(tx, i, len(batch) > 1, r.fn)
+			results[i] = b.inSavepoint(tx, i, r.fn)
 		}
 		return nil
 	})
@@ -162,11 +179,8 @@ func (b *Batcher) commit(batch []*batchReq) {
 	}
 }
 
-func (b *Batcher) inSavepoint(tx *Tx, i int, isolate bool, fn func(*Tx) error) (err error) {
+func (b *Batcher) inSavepoint(tx *Tx, i int, fn func(*Tx) error) (err error) {
 	ctx := context.Background()
-	if !isolate {
-		return fn(tx)
-	}
 	name := fmt.Sprintf("sb%d", i)
 	if _, err := tx.q.Exec(ctx, "SAVEPOINT "+name); err != nil {
 		return err

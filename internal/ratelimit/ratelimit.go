@@ -1,4 +1,8 @@
-package auth
+// Package ratelimit throttles by key (an account, a client address, a web
+// visitor) with a token bucket per key, refilled continuously. Buckets that
+// have refilled completely are forgotten, so memory stays bounded by the
+// number of recently active keys. Limits are per process (ADR 0006).
+package ratelimit
 
 import (
 	"sync"
@@ -7,9 +11,9 @@ import (
 	"golang.org/x/time/rate"
 )
 
-// Limiter throttles login attempts per key (an account or a client IP) with a
-// token bucket per key. It is per process: in a cluster each node limits on
-// its own, which bounds a distributed guesser at N times the rate (ADR 0006).
+// Limiter throttles attempts per key with a token bucket per key. It is per
+// process: in a cluster each node limits on its own, which bounds a client
+// spread over N nodes at N times the rate (ADR 0006).
 type Limiter struct {
 	every time.Duration
 	burst int
@@ -25,8 +29,8 @@ type bucket struct {
 	seen time.Time
 }
 
-// NewLimiter allows burst attempts per key, refilled one per every.
-func NewLimiter(every time.Duration, burst int, now func() time.Time) *Limiter {
+// New allows burst attempts per key, refilled one per every.
+func New(every time.Duration, burst int, now func() time.Time) *Limiter {
 	return &Limiter{every: every, burst: burst, now: now, buckets: map[string]*bucket{}}
 }
 

@@ -1,4 +1,4 @@
-package auth_test
+package ratelimit_test
 
 import (
 	"sync"
@@ -8,7 +8,7 @@ import (
 
 	"github.com/stretchr/testify/require"
 
-	"github.com/switchboardhq/switchboard/internal/auth"
+	"github.com/switchboardhq/switchboard/internal/ratelimit"
 )
 
 // limiterClock is a manual clock for the limiter; it is safe for concurrent use.
@@ -35,9 +35,9 @@ const (
 	limBurst = 3
 )
 
-func newTestLimiter() (*auth.Limiter, *limiterClock) {
+func newTestLimiter() (*ratelimit.Limiter, *limiterClock) {
 	clock := &limiterClock{t: time.Date(2026, 3, 1, 9, 0, 0, 0, time.UTC)}
-	return auth.NewLimiter(limEvery, limBurst, clock.Now), clock
+	return ratelimit.New(limEvery, limBurst, clock.Now), clock
 }
 
 // requireWait checks a refusal's wait to the millisecond: the token bucket
@@ -48,7 +48,7 @@ func requireWait(t *testing.T, want, got time.Duration) {
 }
 
 // allowN calls Allow n times and returns how many succeeded.
-func allowN(l *auth.Limiter, key string, n int) int {
+func allowN(l *ratelimit.Limiter, key string, n int) int {
 	ok := 0
 	for range n {
 		if allowed, _ := l.Allow(key); allowed {

@@ -1,0 +1,67 @@
+package app
+
+import (
+	"context"
+
+	"github.com/switchboardhq/switchboard/internal/channel/webchat"
+	"github.com/switchboardhq/switchboard/internal/conversation"
+	"github.com/switchboardhq/switchboard/internal/errcode"
+	"github.com/switchboardhq/switchboard/internal/httpapi"
+	"github.com/switchboardhq/switchboard/internal/inbox"
+	"github.com/switchboardhq/switchboard/internal/realtime"
+	"github.com/switchboardhq/switchboard/internal/store"
+)
+
+// wireChat builds inboxes, conversations, the web chat channel and the
+// realtime hub, and returns the HTTP dependencies they add.
+func (a *App) wireChat() httpapi.Deps {
+	st, o := a.Stores, a.opts
+	a.batch = store.NewBatcher(st, a.log)
+	a.Inboxes = inbox.NewService(inbox.Config{Inboxes: st.Inboxes,
+		InTx: store.InTxAs(st, func(tx *store.Tx) inbox.Tx { return tx }), Rand: o.Rand, Now: o.Now, NewID: o.NewID})
+	write := store.BatchAs(a.batch, func(tx *store.Tx) conversation.Tx { return tx })
+	a.Conversations = conversation.NewService(conversation.Config{Conversations: st.Conversations,
+		InTx: store.InTxAs(st, func(tx *store.Tx) conversation.Tx { return tx }), Write: write, Now: o.Now, NewID: o.NewID})
+	a.hub = realtime.NewHub(realtime.HubConfig{Bus: a.Bus, Logger: a.log, Inboxes: st.Inboxes.OfUser,
+		Fetch: func(ctx context.Context, tenantID, id string, after int64, private bool, limit int) ([]*conversation.Message, error) {
+			return st.Conversations.Messages(ctx, &conversation.MessagesParams{TenantID: tenantID, ConversationID: id,
+				AfterSeq: after, IncludePrivate: private, Limit: limit})
+		}})
+	a.Webchat = webchat.NewService(webchat.Config{Inboxes: st.Inboxes, Customers: st.Customers, Store: st.Conversations,
+		Conversations: a.Conversations, Write: write, Online: a.agentsOnline, Rand: o.Rand, Now: o.Now, NewID: o.NewID,
+		RateLimits: a.cfg.RateLimit != "off"})
+	return httpapi.Deps{
+		Inboxes: a.Inboxes, Conversations: a.Conversations, Webchat: a.Webchat,
+		VisitorSocket:    webchat.NewSocket(a.Webchat, a.hub, a.Conversations, a.visitorAttachments),
+		AgentSocket:      &realtime.AgentSocket{Hub: a.hub, Conversations: a.Conversations, Attachments: a.agentAttachments},
+		AgentAttachments: a.agentAttachments, Widget: webchat.Assets(),
+	}
+}
+
+// agentsOnline reports whether someone who serves the inbox has an agent
+// socket open on this node. Inboxes without members count any agent.
+func (a *App) agentsOnline(_ context.Context, in *inbox.Inbox) bool {
+	online := a.hub.Online(in.TenantID)
+	if len(in.MemberIDs) == 0 {
+		return len(online) > 0
+	}
+	for _, id := range in.MemberIDs {
+		if online[id] > 0 {
+			return true
+		}
+	}
+	return false
+}
+
+var errNoAttachments = errcode.New(errcode.AttachmentType, "attachments are not accepted yet")
+
+func (a *App) agentAttachments(_ context.Context, _ string, ids []string) ([]conversation.AttachmentRef, error) {
+	if len(ids) > 0 {
+		return nil, errNoAttachments
+	}
+	return nil, nil
+}
+
+func (a *App) visitorAttachments(_ context.Context, _, _ string, ids []string) ([]conversation.AttachmentRef, error) {
+	return a.agentAttachments(context.Background(), "", ids)
+}

@@ -1,0 +1,150 @@
+package webchat
+
+import (
+	"context"
+	"net/http"
+	"net/url"
+	"sync"
+	"time"
+
+	"github.com/coder/websocket"
+
+	"github.com/switchboardhq/switchboard/internal/conversation"
+	"github.com/switchboardhq/switchboard/internal/errcode"
+	"github.com/switchboardhq/switchboard/internal/ratelimit"
+	"github.com/switchboardhq/switchboard/internal/realtime"
+)
+
+// Socket serves GET /ws/visitor.
+type Socket struct {
+	Service       *Service
+	Hub           *realtime.Hub
+	Conversations *conversation.Service
+	Attachments   func(ctx context.Context, tenantID, customerID string, ids []string) ([]conversation.AttachmentRef, error)
+	// Limits: messages per visitor (one limiter per inbox setting) and per
+	// client IP.
+	perVisitor sync.Map // messages per minute → *ratelimit.Limiter
+	perIP      *ratelimit.Limiter
+}
+
+// NewSocket returns the visitor socket handler. A visitor may send the
+// inbox's messages per minute (default 60, bursts of up to 20) and an
+// address 600 a minute (burst 100).
+func NewSocket(s *Service, hub *realtime.Hub, conv *conversation.Service,
+	atts func(ctx context.Context, tenantID, customerID string, ids []string) ([]conversation.AttachmentRef, error)) *Socket {
+	return &Socket{Service: s, Hub: hub, Conversations: conv, Attachments: atts,
+		perIP: ratelimit.New(100*time.Millisecond, 100, s.cfg.Now)}
+}
+
+// Serve upgrades an authenticated visitor's request. ip is the client
+// address for rate limiting.
+func (s *Socket) Serve(w http.ResponseWriter, r *http.Request, v *Visitor, ip string) {
+	opts := &websocket.AcceptOptions{}
+	if len(v.Inbox.Settings.AllowedOrigins) == 0 {
+		// The widget is embedded on customers' sites: any origin, as the
+		// inbox allows. Visitors authenticate with their token, not cookies.
+		opts.InsecureSkipVerify = true
+	} else {
+		for _, o := range v.Inbox.Settings.AllowedOrigins {
+			if u, err := url.Parse(o); err == nil {
+				opts.OriginPatterns = append(opts.OriginPatterns, u.Host)
+			}
+		}
+	}
+	var cl *realtime.Client
+	opts.OnPongReceived = func(context.Context, []byte) {
+		if cl != nil {
+			cl.Seen()
+		}
+	}
+	conn, err := websocket.Accept(w, r, opts)
+	if err != nil {
+		return
+	}
+	ctx := r.Context()
+	cl, err = s.Hub.NewClient(ctx, conn, realtime.ClientParams{TenantID: v.Inbox.TenantID, CustomerID: v.Customer.ID})
+	if err != nil {
+		_ = conn.Close(websocket.StatusInternalError, "internal error")
+		return
+	}
+	hello := map[string]any{"type": "hello", "customer_id": v.Customer.ID, "agents_online": s.Service.cfg.Online(ctx, v.Inbox)}
+	if v.Conversation != nil {
+		hello["conversation_id"], hello["last_seq"] = v.Conversation.ID, v.Conversation.LastSeq
+	}
+	cl.Serve(ctx, hello, s.handlers(cl, v, ip))
+}
+
+func (s *Socket) handlers(cl *realtime.Client, v *Visitor, ip string) realtime.Handlers {
+	tenantID, customerID := v.Inbox.TenantID, v.Customer.ID
+	own := func(ctx context.Context, id string) (*conversation.Conversation, error) {
+		return s.Conversations.GetForCustomer(ctx, tenantID, customerID, id)
+	}
+	return realtime.Handlers{
+		Message: func(ctx context.Context, f *realtime.Frame) error {
+			if err := s.limit(customerID, ip, v.Inbox.Settings.VisitorMessagesPerMinute); err != nil {
+				return err
+			}
+			if _, err := own(ctx, f.ConversationID); err != nil {
+				return err
+			}
+			atts, err := s.Attachments(ctx, tenantID, customerID, f.AttachmentIDs)
+			if err != nil {
+				return err
+			}
+			sent, err := s.Conversations.Send(ctx, &conversation.SendParams{TenantID: tenantID, ConversationID: f.ConversationID,
+				ClientID: f.ClientID, Text: f.Text, Private: f.Private, Attachments: atts, MaxChars: v.Inbox.Settings.MaxMessageChars,
+				Sender: conversation.Sender{Type: conversation.SenderVisitor, ID: customerID, Name: v.Customer.Name}})
+			if err != nil {
+				return err
+			}
+			return cl.Write(ctx, realtime.Ack(f.ClientID, sent.Message))
+		},
+		Resume: func(ctx context.Context, f *realtime.Frame) error {
+			if _, err := own(ctx, f.ConversationID); err != nil {
+				return err
+			}
+			return cl.Resume(ctx, f.ConversationID, max(f.AfterSeq, 0))
+		},
+		Typing: func(ctx context.Context, f *realtime.Frame) error {
+			c, err := own(ctx, f.ConversationID)
+			if err != nil {
+				return err
+			}
+			cl.Publish(realtime.SubjectTyping, realtime.NoticeAbout(c, "typing", string(conversation.SenderVisitor), f.Typing, v.Customer.Name))
+			return nil
+		},
+		Read: func(ctx context.Context, f *realtime.Frame) error {
+			c, err := own(ctx, f.ConversationID)
+			if err != nil {
+				return err
+			}
+			if err := s.Conversations.MarkRead(ctx, tenantID, c.ID, conversation.ReaderVisitor, f.Seq); err != nil {
+				return err
+			}
+			n := realtime.NoticeAbout(c, "read", "", false, "")
+			n.Reader, n.Seq = string(conversation.ReaderVisitor), f.Seq
+			cl.Publish(realtime.SubjectRead, n)
+			return nil
+		},
+	}
+}
+
+// limit applies the per-visitor and per-address message limits.
+func (s *Socket) limit(customerID, ip string, perMinute int) error {
+	if !s.Service.cfg.RateLimits {
+		return nil
+	}
+	perMinute = max(perMinute, 1)
+	v, _ := s.perVisitor.LoadOrStore(perMinute, ratelimit.New(time.Minute/time.Duration(perMinute), min(perMinute, 20), s.Service.cfg.Now))
+	for _, c := range []struct {
+		lim *ratelimit.Limiter
+		key string
+	}{{v.(*ratelimit.Limiter), customerID}, {s.perIP, ip}} {
+		if ok, wait := c.lim.Allow(c.key); !ok {
+			e := errcode.New(errcode.RateLimited, "you are sending messages too fast")
+			e.RetryAfter = wait
+			return e
+		}
+	}
+	return nil
+}

@@ -1,0 +1,372 @@
+package realtime
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/coder/websocket"
+
+	"github.com/switchboardhq/switchboard/internal/conversation"
+	"github.com/switchboardhq/switchboard/internal/errcode"
+	"github.com/switchboardhq/switchboard/internal/permission"
+)
+
+// Timings of the socket protocol (docs/protocol/webchat.md §5).
+const (
+	pingEvery    = 25 * time.Second
+	pongWithin   = 20 * time.Second
+	idleAfter    = 120 * time.Second
+	writeWithin  = 10 * time.Second
+	replayPage   = 500
+	maxFrameSize = 64 << 10
+)
+
+// delivery is one item of a client's queue.
+type delivery struct {
+	meta           conversation.Meta
+	msg            *conversation.Message
+	notice         *Notice
+	changed        *conversation.Changed
+	event          string
+	refreshInboxes bool
+	resume         *resumeReq
+}
+
+type resumeReq struct {
+	conversationID string
+	after          int64
+}
+
+// Client is one WebSocket: a visitor (Principal nil) or an agent.
+type Client struct {
+	hub  *Hub
+	conn *websocket.Conn
+	id   string
+
+	tenantID   string
+	customerID string                // visitors
+	principal  *permission.Principal // agents
+
+	events    chan delivery
+	done      chan struct{}
+	closeOnce sync.Once
+	lastSeen  atomic.Int64
+
+	// Owned by the delivery goroutine.
+	cursors map[string]int64
+	inboxes map[string]bool
+}
+
+// ClientParams identify a socket's user.
+type ClientParams struct {
+	TenantID   string
+	CustomerID string                // for a visitor
+	Principal  *permission.Principal // for an agent
+}
+
+// NewClient registers a socket with the hub. Serve runs it.
+func (h *Hub) NewClient(ctx context.Context, conn *websocket.Conn, p ClientParams) (*Client, error) {
+	id := make([]byte, 8)
+	_, _ = rand.Read(id)
+	c := &Client{hub: h, conn: conn, id: hex.EncodeToString(id), tenantID: p.TenantID, customerID: p.CustomerID,
+		principal: p.Principal, events: make(chan delivery, h.cfg.QueueLen), done: make(chan struct{}),
+		cursors: map[string]int64{}, inboxes: map[string]bool{}}
+	if !c.visitor() {
+		if err := c.loadInboxes(ctx); err != nil {
+			return nil, err
+		}
+	}
+	c.lastSeen.Store(time.Now().UnixNano())
+	conn.SetReadLimit(maxFrameSize)
+	h.add(c)
+	return c, nil
+}
+
+func (c *Client) visitor() bool { return c.principal == nil }
+
+// ID identifies the socket in notices, so its own are not echoed back.
+func (c *Client) ID() string { return c.id }
+
+// Seen records activity (a frame or a pong), for the idle timeout.
+func (c *Client) Seen() { c.lastSeen.Store(time.Now().UnixNano()) }
+
+func (c *Client) loadInboxes(ctx context.Context) error {
+	ids, err := c.hub.cfg.Inboxes(ctx, c.tenantID, c.principal.UserID)
+	if err != nil {
+		return err
+	}
+	c.inboxes = map[string]bool{}
+	for _, id := range ids {
+		c.inboxes[id] = true
+	}
+	return nil
+}
+
+// offer queues d without blocking; a full queue means the client does not
+// keep up, and it is disconnected.
+func (c *Client) offer(d delivery) {
+	select {
+	case c.events <- d:
+	case <-c.done:
+	default:
+		c.kick("slow_consumer")
+	}
+}
+
+// kick closes the socket with a policy-violation status and reason.
+func (c *Client) kick(reason string) {
+	c.closeOnce.Do(func() {
+		close(c.done)
+		go func() { _ = c.conn.Close(websocket.StatusPolicyViolation, reason) }()
+	})
+}
+
+// Write sends a frame now, from any goroutine (the library serialises
+// writers).
+func (c *Client) Write(ctx context.Context, v any) error {
+	ctx, cancel := context.WithTimeout(ctx, writeWithin)
+	defer cancel()
+	return c.conn.Write(ctx, websocket.MessageText, mustJSON(v))
+}
+
+// WriteError sends a refusal for err, with its stable code.
+func (c *Client) WriteError(ctx context.Context, clientID string, err error) error {
+	e := errcode.From(err)
+	f := ErrorFrame{Type: "error", ClientID: clientID, Code: e.Code.Name(), Message: e.Message}
+	if e.RetryAfter > 0 {
+		f.RetryAfterMS = e.RetryAfter.Milliseconds()
+	} else if e.Code.Kind() == errcode.KindInternal || e.Code.Kind() == errcode.KindUnavailable {
+		f.RetryAfterMS = 1000
+	}
+	return c.Write(ctx, f)
+}
+
+// Resume asks the delivery goroutine to replay a conversation after a seq
+// and then continue live. The caller has checked the client may see it.
+func (c *Client) Resume(ctx context.Context, conversationID string, after int64) error {
+	select {
+	case c.events <- delivery{resume: &resumeReq{conversationID: conversationID, after: after}}:
+		return nil
+	case <-c.done:
+		return errors.New("realtime: client closed")
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
+
+// Publish relays an ephemeral notice to the other side of a conversation.
+func (c *Client) Publish(subject string, n *Notice) {
+	n.From = c.id
+	_ = c.hub.cfg.Bus.Publish(subject, mustJSON(n))
+}
+
+// Handlers process a client's frames by type.
+type Handlers struct {
+	Message func(ctx context.Context, f *Frame) error
+	Resume  func(ctx context.Context, f *Frame) error
+	Typing  func(ctx context.Context, f *Frame) error
+	Read    func(ctx context.Context, f *Frame) error
+}
+
+// Serve runs the socket until it closes: a reader loop here, and the
+// delivery loop in a goroutine. It unregisters the client on return.
+func (c *Client) Serve(ctx context.Context, hello any, hs Handlers) {
+	ctx, cancel := context.WithCancel(ctx)
+	defer func() {
+		cancel()
+		c.hub.remove(c)
+		c.kick("closed")
+	}()
+	if err := c.Write(ctx, hello); err != nil {
+		return
+	}
+	go c.deliver(ctx)
+	for {
+		typ, data, err := c.conn.Read(ctx)
+		if err != nil {
+			return
+		}
+		c.Seen()
+		var f Frame
+		if typ != websocket.MessageText || json.Unmarshal(data, &f) != nil {
+			_ = c.WriteError(ctx, "", errcode.New(errcode.InvalidJSON, "frames are JSON text objects"))
+			continue
+		}
+		if err := c.handleFrame(ctx, &f, hs); err != nil {
+			_ = c.WriteError(ctx, f.ClientID, err)
+		}
+	}
+}
+
+func (c *Client) handleFrame(ctx context.Context, f *Frame, hs Handlers) error {
+	switch f.Type {
+	case "ping":
+		return c.Write(ctx, map[string]string{"type": "pong"})
+	case "message":
+		return hs.Message(ctx, f)
+	case "resume":
+		return hs.Resume(ctx, f)
+	case "typing":
+		return hs.Typing(ctx, f)
+	case "read":
+		return hs.Read(ctx, f)
+	}
+	return errcode.Errorf(errcode.ValidationFailed, "unknown frame type %q", f.Type)
+}
+
+// deliver runs the client's queue: visibility, order, gap filling, writes.
+func (c *Client) deliver(ctx context.Context) {
+	ping := time.NewTicker(pingEvery)
+	defer ping.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-c.done:
+			return
+		case d := <-c.events:
+			if err := c.handle(ctx, d); err != nil {
+				c.kick("delivery_failed")
+				return
+			}
+		case <-ping.C:
+			if time.Since(time.Unix(0, c.lastSeen.Load())) > idleAfter {
+				c.kick("idle")
+				return
+			}
+			go func() {
+				pctx, cancel := context.WithTimeout(ctx, pongWithin)
+				defer cancel()
+				if err := c.conn.Ping(pctx); err != nil {
+					c.kick("ping_timeout")
+					return
+				}
+				c.Seen()
+			}()
+		}
+	}
+}
+
+func (c *Client) handle(ctx context.Context, d delivery) error {
+	switch {
+	case d.resume != nil:
+		return c.replay(ctx, d.resume)
+	case d.msg != nil:
+		return c.message(ctx, d)
+	case d.notice != nil:
+		return c.relayNotice(ctx, d)
+	case d.changed != nil:
+		if c.visitor() || (!c.canSee(d.meta) && c.cursors[d.meta.ID] == 0) {
+			return nil
+		}
+		return c.Write(ctx, conversationFrame{Type: "conversation", Event: d.event, Conversation: d.changed.Conversation})
+	case d.refreshInboxes:
+		if !c.visitor() {
+			return c.loadInboxes(ctx)
+		}
+	}
+	return nil
+}
+
+// canSee is the visibility rule of conversation.Service.CanSee, evaluated
+// on the socket's cached inbox memberships.
+func (c *Client) canSee(m conversation.Meta) bool {
+	if c.visitor() {
+		return m.CustomerID == c.customerID
+	}
+	if c.principal.Can(permission.ConversationsReadAll) || m.AssigneeID == c.principal.UserID {
+		return true
+	}
+	return m.AssigneeID == "" && c.inboxes[m.InboxID]
+}
+
+// message delivers a live message in order: duplicates are dropped and a
+// gap is filled from the database first.
+func (c *Client) message(ctx context.Context, d delivery) error {
+	if !c.canSee(d.meta) || (c.visitor() && d.msg.Private) {
+		return nil
+	}
+	conv, seq := d.meta.ID, d.msg.Seq
+	last, known := c.cursors[conv]
+	if known && seq <= last {
+		return nil
+	}
+	if known && seq > last+1 {
+		if err := c.fill(ctx, conv, last, seq); err != nil {
+			return err
+		}
+	}
+	c.cursors[conv] = seq
+	return c.Write(ctx, messageFrame{Type: "message", ConversationID: conv, Seq: seq, Message: d.msg})
+}
+
+// fill sends the stored messages with after < seq < upTo.
+func (c *Client) fill(ctx context.Context, conv string, after, upTo int64) error {
+	for after < upTo-1 {
+		ms, err := c.hub.cfg.Fetch(ctx, c.tenantID, conv, after, !c.visitor(), replayPage)
+		if err != nil {
+			return err
+		}
+		if len(ms) == 0 {
+			return nil // the gap is private notes (hidden from visitors)
+		}
+		for _, m := range ms {
+			if m.Seq >= upTo {
+				return nil
+			}
+			if err := c.Write(ctx, messageFrame{Type: "message", ConversationID: conv, Seq: m.Seq, Message: m}); err != nil {
+				return err
+			}
+			after = m.Seq
+		}
+	}
+	return nil
+}
+
+// replay sends everything after r.after, then "resumed"; live messages
+// queued meanwhile are deduplicated by the cursor.
+func (c *Client) replay(ctx context.Context, r *resumeReq) error {
+	after := r.after
+	for {
+		ms, err := c.hub.cfg.Fetch(ctx, c.tenantID, r.conversationID, after, !c.visitor(), replayPage)
+		if err != nil {
+			return err
+		}
+		for _, m := range ms {
+			if err := c.Write(ctx, messageFrame{Type: "message", ConversationID: r.conversationID, Seq: m.Seq, Message: m}); err != nil {
+				return err
+			}
+			after = m.Seq
+		}
+		if len(ms) < replayPage {
+			break
+		}
+	}
+	if last := c.cursors[r.conversationID]; last > after {
+		after = last
+	}
+	c.cursors[r.conversationID] = after
+	return c.Write(ctx, resumedFrame{Type: "resumed", ConversationID: r.conversationID, LastSeq: after})
+}
+
+func (c *Client) relayNotice(ctx context.Context, d delivery) error {
+	n := d.notice
+	if n.From == c.id || !c.canSee(d.meta) {
+		return nil
+	}
+	// Visitors hear agents; agents hear visitors and each other.
+	if c.visitor() && (n.SenderType == string(conversation.SenderVisitor) || n.Reader == string(conversation.ReaderVisitor)) {
+		return nil
+	}
+	if n.Type == "typing" {
+		return c.Write(ctx, map[string]any{"type": "typing", "conversation_id": n.ConversationID,
+			"sender_type": n.SenderType, "typing": n.Typing, "name": n.Name})
+	}
+	return c.Write(ctx, map[string]any{"type": "read", "conversation_id": n.ConversationID, "reader": n.Reader, "seq": n.Seq})
+}

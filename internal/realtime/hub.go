@@ -1,0 +1,202 @@
+package realtime
+
+import (
+	"context"
+	"encoding/json"
+	"log/slog"
+	"strings"
+	"sync"
+
+	"github.com/switchboardhq/switchboard/internal/conversation"
+)
+
+// Bus is what the hub needs from the message bus.
+type Bus interface {
+	Subscribe(subject string, fn func(subject string, data []byte)) (func(), error)
+	Publish(subject string, data []byte) error
+}
+
+// FetchFunc reads a conversation's messages with seq > after, in order, to
+// replay them and to fill gaps.
+type FetchFunc func(ctx context.Context, tenantID, conversationID string, after int64, includePrivate bool, limit int) ([]*conversation.Message, error)
+
+// InboxesFunc lists the inboxes a user serves.
+type InboxesFunc func(ctx context.Context, tenantID, userID string) ([]string, error)
+
+// HubConfig wires a Hub.
+type HubConfig struct {
+	Bus     Bus
+	Fetch   FetchFunc
+	Inboxes InboxesFunc
+	Logger  *slog.Logger
+	// QueueLen is how many events may wait for one client before it is
+	// disconnected as a slow consumer. Defaults to 1024.
+	QueueLen int
+}
+
+// Hub routes bus events to this node's sockets.
+type Hub struct {
+	cfg HubConfig
+
+	mu       sync.RWMutex
+	agents   map[string]map[*Client]struct{} // tenant ID → agent sockets
+	visitors map[string]map[*Client]struct{} // customer ID → visitor sockets
+	unsub    []func()
+}
+
+// NewHub returns a Hub.
+func NewHub(cfg HubConfig) *Hub {
+	if cfg.QueueLen <= 0 {
+		cfg.QueueLen = 1024
+	}
+	return &Hub{cfg: cfg, agents: map[string]map[*Client]struct{}{}, visitors: map[string]map[*Client]struct{}{}}
+}
+
+// Start subscribes to the events the hub routes.
+func (h *Hub) Start(context.Context) error {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if h.unsub != nil {
+		return nil
+	}
+	// One subscription for all domain events keeps their order: a
+	// conversation's "created" never overtakes its first message.
+	for _, subject := range []string{"sb.>", "sbx.>"} {
+		u, err := h.cfg.Bus.Subscribe(subject, h.dispatch)
+		if err != nil {
+			for _, f := range h.unsub {
+				f()
+			}
+			h.unsub = nil
+			return err
+		}
+		h.unsub = append(h.unsub, u)
+	}
+	return nil
+}
+
+// Stop unsubscribes and disconnects every socket. Safe twice.
+func (h *Hub) Stop() {
+	h.mu.Lock()
+	for _, f := range h.unsub {
+		f()
+	}
+	h.unsub = nil
+	var all []*Client
+	for _, set := range h.agents {
+		for c := range set {
+			all = append(all, c)
+		}
+	}
+	for _, set := range h.visitors {
+		for c := range set {
+			all = append(all, c)
+		}
+	}
+	h.mu.Unlock()
+	for _, c := range all {
+		c.kick("server_shutdown")
+	}
+}
+
+func (h *Hub) add(c *Client) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	m, key := h.index(c)
+	if m[key] == nil {
+		m[key] = map[*Client]struct{}{}
+	}
+	m[key][c] = struct{}{}
+}
+
+func (h *Hub) remove(c *Client) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	m, key := h.index(c)
+	delete(m[key], c)
+	if len(m[key]) == 0 {
+		delete(m, key)
+	}
+}
+
+func (h *Hub) index(c *Client) (map[string]map[*Client]struct{}, string) {
+	if c.visitor() {
+		return h.visitors, c.customerID
+	}
+	return h.agents, c.tenantID
+}
+
+// envelope is the outer shape of every bus event.
+type envelope struct {
+	TenantID string          `json:"tenant_id"`
+	Data     json.RawMessage `json:"data"`
+}
+
+// dispatch decodes an event once and offers it to every socket that may be
+// interested; each socket applies visibility and ordering itself.
+func (h *Hub) dispatch(subject string, data []byte) {
+	switch {
+	case subject == conversation.EventMessageCreated:
+		var env envelope
+		var mc conversation.MessageCreated
+		if json.Unmarshal(data, &env) != nil || json.Unmarshal(env.Data, &mc) != nil || mc.Message == nil {
+			h.cfg.Logger.Warn("realtime: undecodable event", "subject", subject)
+			return
+		}
+		d := delivery{meta: mc.Conversation, msg: mc.Message}
+		h.offer(env.TenantID, mc.Conversation.CustomerID, d, !mc.Message.Private)
+	case subject == SubjectTyping || subject == SubjectRead:
+		var n Notice
+		if json.Unmarshal(data, &n) != nil {
+			return
+		}
+		meta := conversation.Meta{ID: n.ConversationID, InboxID: n.InboxID, CustomerID: n.CustomerID, AssigneeID: n.AssigneeID}
+		h.offer(n.TenantID, n.CustomerID, delivery{meta: meta, notice: &n}, true)
+	case subject == "sb.inbox.updated":
+		var env envelope
+		if json.Unmarshal(data, &env) == nil {
+			h.offer(env.TenantID, "", delivery{refreshInboxes: true}, false)
+		}
+	case strings.HasPrefix(subject, "sb.conversation."):
+		var env envelope
+		var ch conversation.Changed
+		if json.Unmarshal(data, &env) != nil || json.Unmarshal(env.Data, &ch) != nil || ch.Conversation == nil {
+			return
+		}
+		d := delivery{meta: conversation.MetaOf(ch.Conversation), changed: &ch, event: subject[len("sb.conversation."):]}
+		h.offer(env.TenantID, "", d, false)
+	}
+}
+
+// offer queues d for the tenant's agents and, when toVisitors, for the
+// customer's visitor sockets.
+func (h *Hub) offer(tenantID, customerID string, d delivery, toVisitors bool) {
+	h.mu.RLock()
+	targets := make([]*Client, 0, len(h.agents[tenantID])+1)
+	for c := range h.agents[tenantID] {
+		targets = append(targets, c)
+	}
+	if toVisitors && customerID != "" {
+		for c := range h.visitors[customerID] {
+			if c.tenantID == tenantID {
+				targets = append(targets, c)
+			}
+		}
+	}
+	h.mu.RUnlock()
+	for _, c := range targets {
+		c.offer(d)
+	}
+}
+
+// Online reports how many agent sockets of a tenant this node holds, per
+// user, for presence.
+func (h *Hub) Online(tenantID string) map[string]int {
+	h.mu.RLock()
+	defer h.mu.RUnlock()
+	out := map[string]int{}
+	for c := range h.agents[tenantID] {
+		out[c.principal.UserID]++
+	}
+	return out
+}
