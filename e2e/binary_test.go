@@ -7,7 +7,6 @@ import (
 	"net/http"
 	"os"
 	"os/exec"
-	"path/filepath"
 	"sync"
 	"syscall"
 	"testing"
@@ -24,10 +23,7 @@ func TestBinaryServeAndSIGTERM(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds the binary")
 	}
-	bin := filepath.Join(t.TempDir(), "switchboard")
-	build := exec.CommandContext(t.Context(), "go", "build", "-o", bin, "../cmd/switchboard")
-	out, err := build.CombinedOutput()
-	require.NoError(t, err, "%s", out)
+	bin := binary(t)
 
 	ln, err := (&net.ListenConfig{}).Listen(context.Background(), "tcp", "127.0.0.1:0")
 	require.NoError(t, err)

@@ -195,3 +195,15 @@ func (c *wsClient) nextOf(types ...string) map[string]any {
 func seqOf(f map[string]any) int64 { return int64(f["seq"].(float64)) }
 
 func msgOf(f map[string]any) map[string]any { return f["message"].(map[string]any) }
+
+// nextFrom returns the next message frame written by senderType; visitors
+// also receive their own messages (for their other devices).
+func (c *wsClient) nextFrom(senderType string) map[string]any {
+	c.t.Helper()
+	for {
+		f := c.next("message")
+		if msgOf(f)["sender_type"] == senderType {
+			return f
+		}
+	}
+}

@@ -52,7 +52,7 @@ func TestWebChatRoundTrip(t *testing.T) {
 		reply := agent.message(s.ConversationID, "agent-00001", "Hi Ana, how can I help?")
 		require.Equal(t, "ack", reply["type"], "%v", reply)
 		require.EqualValues(t, 2, seqOf(reply))
-		vr := v.next("message")
+		vr := v.nextFrom("agent")
 		require.EqualValues(t, 2, seqOf(vr))
 		require.Equal(t, "agent", msgOf(vr)["sender_type"])
 
@@ -60,7 +60,7 @@ func TestWebChatRoundTrip(t *testing.T) {
 		note := agent.nextOf("ack", "error")
 		agent.send(map[string]any{"type": "message", "conversation_id": s.ConversationID, "client_id": "agent-00003", "text": "Let me check.", "private": false})
 		require.EqualValues(t, 3, seqOf(note))
-		visible := v.next("message")
+		visible := v.nextFrom("agent")
 		require.EqualValues(t, 4, seqOf(visible), "the visitor never sees the private note")
 		require.Equal(t, "Let me check.", msgOf(visible)["text"])
 
