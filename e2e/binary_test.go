@@ -55,6 +55,12 @@ func TestBinaryServeAndSIGTERM(t *testing.T) {
 	require.NoError(t, err)
 	require.Equal(t, "agent", me.Role)
 	require.Contains(t, stdout.String(), "admin@demo.example", "--demo prints how to sign in")
+	require.Regexp(t, `/widget/demo\?inbox=sbk_[A-Za-z0-9_-]+`, stdout.String(), "--demo prints the web chat demo page")
+	for path, ctype := range map[string]string{"/widget.js": "text/javascript", "/widget/demo": "text/html"} {
+		status, hdr, _ := n.raw("GET", path, "", "", nil)
+		require.Equal(t, 200, status, path)
+		require.Contains(t, hdr.Get("Content-Type"), ctype, path)
+	}
 
 	require.NoError(t, cmd.Process.Signal(syscall.SIGTERM))
 	select {

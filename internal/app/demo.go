@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 
+	"github.com/switchboardhq/switchboard/internal/inbox"
 	"github.com/switchboardhq/switchboard/internal/permission"
 	"github.com/switchboardhq/switchboard/internal/skill"
 	"github.com/switchboardhq/switchboard/internal/team"
@@ -21,6 +22,8 @@ const DemoPassword = "switchboard-demo"
 type DemoInfo struct {
 	TenantID string
 	Accounts []DemoAccount
+	// InboxKey is the demo web chat inbox's public key.
+	InboxKey string
 }
 
 // DemoAccount is one demo login.
@@ -43,6 +46,13 @@ func (a *App) Demo(ctx context.Context) (*DemoInfo, error) {
 	info := &DemoInfo{Accounts: demoAccounts}
 	if u, err := a.Stores.Users.GetByEmail(ctx, demoAccounts[0].Email); err == nil {
 		info.TenantID = u.TenantID
+		ibs, err := a.Stores.Inboxes.List(ctx, &inbox.ListParams{TenantID: u.TenantID, Limit: 1})
+		if err != nil {
+			return nil, err
+		}
+		if len(ibs) > 0 {
+			info.InboxKey = ibs[0].Key
+		}
 		return info, nil
 	} else if !errors.Is(err, user.ErrNotFound) {
 		return nil, err
@@ -77,13 +87,24 @@ func (a *App) Demo(ctx context.Context) (*DemoInfo, error) {
 		{TeamIDs: []string{teams["Support"].ID}, Skills: []user.SkillLevel{{SkillID: skills["English"].ID, Level: 4}, {SkillID: skills["Billing"].ID, Level: 3}}},
 		{TeamIDs: []string{teams["Support"].ID, teams["Billing"].ID}, Skills: []user.SkillLevel{{SkillID: skills["Chinese"].ID, Level: 5}, {SkillID: skills["English"].ID, Level: 3}, {SkillID: skills["Billing"].ID, Level: 4}}},
 	}
+	members := []string{c.Admin.ID}
 	for i, acc := range demoAccounts[1:] {
 		p := people[i]
 		p.Email, p.Name, p.Role, p.Password = acc.Email, acc.Name, acc.Role, DemoPassword
-		if _, err := a.Users.Create(ctx, admin, &p); err != nil {
+		u, err := a.Users.Create(ctx, admin, &p)
+		if err != nil {
 			return nil, fmt.Errorf("demo user %s: %w", acc.Email, err)
 		}
+		members = append(members, u.User.ID)
 	}
+	name := "Website chat"
+	settings := inbox.Settings{Greeting: "Hi! How can we help you today? / 您好！请问有什么可以帮您？",
+		OfflineMessage: "No agent is online right now. Leave a message and we will answer soon. / 目前没有客服在线，请留言，我们会尽快回复。"}
+	ib, err := a.Inboxes.Create(ctx, admin, &inbox.Params{Channel: inbox.ChannelWebchat, Name: &name, Settings: &settings, MemberIDs: &members})
+	if err != nil {
+		return nil, fmt.Errorf("demo inbox: %w", err)
+	}
+	info.InboxKey = ib.Key
 	return info, nil
 }
 
@@ -93,6 +114,9 @@ func (d *DemoInfo) Print(w io.Writer, baseURL string) {
 	fmt.Fprintf(w, "Sign in with any of these accounts (password %q):\n", DemoPassword)
 	for _, acc := range d.Accounts {
 		fmt.Fprintf(w, "  %-11s %s\n", acc.Role, acc.Email)
+	}
+	if d.InboxKey != "" {
+		fmt.Fprintf(w, "\nWeb chat demo page (chat as a customer): %s/widget/demo?inbox=%s\n", baseURL, d.InboxKey)
 	}
 	fmt.Fprintf(w, "\nFor example:\n  curl -s %s/api/v1/auth/login -d '{\"email\":\"%s\",\"password\":\"%s\"}'\n\n",
 		baseURL, d.Accounts[0].Email, DemoPassword)

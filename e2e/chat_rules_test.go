@@ -1,0 +1,210 @@
+package e2e_test
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/switchboardhq/switchboard/internal/channel/webchat"
+)
+
+// TestWidgetIdentity checks identity verification: a valid HMAC follows the
+// user across devices; a forged one is refused; an inbox can require one.
+func TestWidgetIdentity(t *testing.T) {
+	t.Parallel()
+	engines(t, func(t *testing.T, engine string) {
+		n := start(t, engine)
+		f := n.tenant("Identity")
+		ib := n.inbox(f, nil)
+		hash := webchat.IdentityHash(ib.IdentitySecret, "user-42")
+
+		laptop := n.session(t, ib.Key, map[string]any{"identifier": "user-42", "identifier_hash": hash, "name": "Ana"})
+		phone := n.session(t, ib.Key, map[string]any{"identifier": "user-42", "identifier_hash": strings.ToUpper(hash)})
+		require.Equal(t, laptop.CustomerID, phone.CustomerID, "the same user on another device is the same customer")
+		require.Equal(t, laptop.ConversationID, phone.ConversationID, "and continues the same conversation")
+		require.NotEqual(t, laptop.VisitorToken, phone.VisitorToken)
+
+		anon := n.session(t, ib.Key, nil)
+		require.NotEqual(t, laptop.CustomerID, anon.CustomerID)
+		again := n.session(t, ib.Key, map[string]any{"visitor_token": anon.VisitorToken})
+		require.Equal(t, anon.CustomerID, again.CustomerID, "a returning anonymous visitor keeps their customer")
+		require.Equal(t, anon.VisitorToken, again.VisitorToken)
+
+		pub := n.client("")
+		err := pub.Do(context.Background(), http.MethodPost, "/api/v1/widget/"+ib.Key+"/sessions",
+			map[string]any{"identifier": "user-42", "identifier_hash": webchat.IdentityHash("guessed", "user-42")}, nil)
+		apiError(t, err, 401, "identity_invalid")
+		err = pub.Do(context.Background(), http.MethodPost, "/api/v1/widget/sbk_unknown/sessions", map[string]any{}, nil)
+		apiError(t, err, 404, "not_found")
+
+		strict := n.inbox(f, map[string]any{"settings": map[string]any{"identity_required": true}})
+		err = pub.Do(context.Background(), http.MethodPost, "/api/v1/widget/"+strict.Key+"/sessions", map[string]any{}, nil)
+		apiError(t, err, 401, "identity_invalid")
+
+		_, res, err := n.dialVisitor(t, ib.Key, "sbv_forged", nil)
+		require.Error(t, err)
+		require.Equal(t, 401, res.StatusCode, "an unknown visitor token cannot open a socket")
+		other := n.tenant("Other")
+		theirs := n.inbox(other, nil)
+		_, res, err = n.dialVisitor(t, theirs.Key, laptop.VisitorToken, nil)
+		require.Error(t, err)
+		require.Equal(t, 401, res.StatusCode, "a visitor token is not valid for another tenant's inbox")
+	})
+}
+
+// TestWidgetOrigins checks an inbox's allowed origins.
+func TestWidgetOrigins(t *testing.T) {
+	t.Parallel()
+	n := start(t, "sqlite")
+	f := n.tenant("Origins")
+	ib := n.inbox(f, map[string]any{"settings": map[string]any{"allowed_origins": []string{"https://shop.example"}}})
+	s := n.session(t, ib.Key, nil)
+	_, res, err := n.dialVisitor(t, ib.Key, s.VisitorToken, http.Header{"Origin": {"https://evil.example"}})
+	require.Error(t, err)
+	require.Equal(t, 403, res.StatusCode)
+	ok, _, err := n.dialVisitor(t, ib.Key, s.VisitorToken, http.Header{"Origin": {"https://shop.example"}})
+	require.NoError(t, err)
+	ok.next("hello")
+	err = f.Admin.Do(context.Background(), http.MethodPost, "/api/v1/inboxes",
+		map[string]any{"channel": "webchat", "name": "x", "settings": map[string]any{"allowed_origins": []string{"shop.example/path"}}}, nil)
+	apiError(t, err, 422, "validation_failed")
+}
+
+// TestWidgetLimits checks the message size limit and per-visitor rate
+// limiting with a retry hint.
+func TestWidgetLimits(t *testing.T) {
+	t.Parallel()
+	n := start(t, "sqlite")
+	f := n.tenant("Limits")
+	ib := n.inbox(f, map[string]any{"settings": map[string]any{"max_message_chars": 20, "visitor_messages_per_minute": 3}})
+	s := n.session(t, ib.Key, nil)
+	v, _, err := n.dialVisitor(t, ib.Key, s.VisitorToken, nil)
+	require.NoError(t, err)
+	v.next("hello")
+
+	long := v.message(s.ConversationID, "limits-long-1", strings.Repeat("字", 21))
+	require.Equal(t, "error", long["type"])
+	require.Equal(t, "message_too_long", long["code"])
+	bad := v.message(s.ConversationID, "short", "x")
+	require.Equal(t, "validation_failed", bad["code"], "client_id must be 8–64 characters")
+
+	var limited map[string]any
+	for i := range 6 {
+		f := v.message(s.ConversationID, "limits-msg-"+string(rune('a'+i)), "hello")
+		if f["type"] == "error" {
+			limited = f
+			break
+		}
+	}
+	require.NotNil(t, limited, "the visitor is limited")
+	require.Equal(t, "rate_limited", limited["code"])
+	require.Positive(t, limited["retry_after_ms"])
+
+	v.send(map[string]any{"type": "bogus"})
+	require.Equal(t, "validation_failed", v.next("error")["code"])
+	require.NoError(t, v.conn.Write(context.Background(), 1, []byte("not json")))
+	require.Equal(t, "invalid_json", v.next("error")["code"])
+}
+
+// TestAgentVisibility checks who receives what: agents see their own and
+// their inboxes' unassigned conversations; membership changes apply live.
+func TestAgentVisibility(t *testing.T) {
+	t.Parallel()
+	n := start(t, "sqlite")
+	f := n.tenant("Visibility")
+	ctx := context.Background()
+	ib := n.inbox(f, nil)
+	agent := n.dialAgent(t, f.Agent.Token)
+	sup := n.dialAgent(t, f.Supervisor.Token)
+
+	s := n.session(t, ib.Key, nil)
+	v, _, err := n.dialVisitor(t, ib.Key, s.VisitorToken, nil)
+	require.NoError(t, err)
+	v.next("hello")
+	v.message(s.ConversationID, "visibility-1", "anyone there?")
+	require.EqualValues(t, 1, seqOf(sup.next("message")), "supervisors see everything")
+	agent.none("message", 300*time.Millisecond)
+	err = f.Agent.Do(ctx, http.MethodGet, "/api/v1/conversations/"+s.ConversationID, nil, nil)
+	apiError(t, err, 404, "not_found")
+
+	var upd inboxJSON
+	require.NoError(t, f.Admin.Do(ctx, http.MethodPatch, "/api/v1/inboxes/"+ib.ID, map[string]any{"member_ids": []string{f.AgentID}}, &upd))
+	require.Eventually(t, func() bool {
+		return f.Agent.Do(ctx, http.MethodGet, "/api/v1/conversations/"+s.ConversationID, nil, nil) == nil
+	}, 2*time.Second, 20*time.Millisecond)
+	// The membership change reaches the open socket through the bus; keep
+	// writing until the agent's socket has caught up.
+	received := false
+	for i := 0; i < 20 && !received; i++ {
+		v.message(s.ConversationID, fmt.Sprintf("visibility-2-%02d", i), "hello?")
+		select {
+		case m := <-agent.frames:
+			received = m["type"] == "message"
+		case <-time.After(250 * time.Millisecond):
+		}
+	}
+	require.True(t, received, "a new inbox member receives its unassigned conversations without reconnecting")
+
+	require.NoError(t, f.Admin.Do(ctx, http.MethodPost, "/api/v1/conversations/"+s.ConversationID+"/assignment",
+		map[string]any{"assignee_id": f.SupID}, nil))
+	v.message(s.ConversationID, "visibility-3", "still there?")
+	for {
+		m := agent.nextOf("message", "conversation")
+		if m["type"] == "message" && msgOf(m)["text"] == "still there?" {
+			t.Fatalf("an agent must not receive a conversation assigned to someone else: %v", m)
+		}
+		if m["type"] == "conversation" {
+			break // the assignment notice itself is shown
+		}
+	}
+	agent.none("message", 300*time.Millisecond)
+}
+
+// TestStatusAndReopen checks status changes reach the visitor as system
+// messages and that a visitor writing to a resolved conversation reopens it.
+func TestStatusAndReopen(t *testing.T) {
+	t.Parallel()
+	engines(t, func(t *testing.T, engine string) {
+		n := start(t, engine)
+		f := n.tenant("Status")
+		ctx := context.Background()
+		ib := n.inbox(f, nil)
+		s := n.session(t, ib.Key, nil)
+		v, _, err := n.dialVisitor(t, ib.Key, s.VisitorToken, nil)
+		require.NoError(t, err)
+		v.next("hello")
+		v.message(s.ConversationID, "status-0001", "my order is late")
+
+		path := "/api/v1/conversations/" + s.ConversationID + "/status"
+		var c map[string]any
+		require.NoError(t, f.Admin.Do(ctx, http.MethodPost, path, map[string]any{"status": "resolved"}, &c))
+		require.Equal(t, "resolved", c["status"])
+		sys := v.nextFrom("system")
+		require.Equal(t, "resolved", msgOf(sys)["event"].(map[string]any)["to"])
+
+		err = f.Admin.Do(ctx, http.MethodPost, path, map[string]any{"status": "snoozed"}, nil)
+		apiError(t, err, 422, "validation_failed")
+		past := time.Now().Add(-time.Minute)
+		err = f.Admin.Do(ctx, http.MethodPost, path, map[string]any{"status": "snoozed", "until": past}, nil)
+		apiError(t, err, 422, "validation_failed")
+
+		ack := v.message(s.ConversationID, "status-0002", "still late!")
+		require.EqualValues(t, 4, seqOf(ack), "the reopening system message takes seq 3")
+		reopened := v.nextFrom("system")
+		require.Equal(t, "open", msgOf(reopened)["event"].(map[string]any)["to"])
+		require.NoError(t, f.Admin.Do(ctx, http.MethodGet, "/api/v1/conversations/"+s.ConversationID, nil, &c))
+		require.Equal(t, "open", c["status"])
+
+		next := n.session(t, ib.Key, map[string]any{"visitor_token": s.VisitorToken})
+		require.Equal(t, s.ConversationID, next.ConversationID, "an open conversation continues")
+		require.NoError(t, f.Admin.Do(ctx, http.MethodPost, path, map[string]any{"status": "resolved"}, nil))
+		fresh := n.session(t, ib.Key, map[string]any{"visitor_token": s.VisitorToken})
+		require.NotEqual(t, s.ConversationID, fresh.ConversationID, "after resolution a new session opens a new conversation")
+		require.Equal(t, s.CustomerID, fresh.CustomerID)
+	})
+}
