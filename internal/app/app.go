@@ -21,6 +21,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
 
+	"github.com/switchboardhq/switchboard/internal/attachment"
 	"github.com/switchboardhq/switchboard/internal/auth"
 	"github.com/switchboardhq/switchboard/internal/bus"
 	"github.com/switchboardhq/switchboard/internal/channel/webchat"
@@ -71,6 +72,7 @@ type App struct {
 	Inboxes       *inbox.Service
 	Conversations *conversation.Service
 	Webchat       *webchat.Service
+	attachments   *attachment.Service
 }
 
 // New opens storage (applying migrations) and the bus and wires every
@@ -132,7 +134,10 @@ func (a *App) open(ctx context.Context) error {
 	a.relay = outbox.New(outbox.Config{Outbox: a.Stores.Outbox, Publisher: a.Bus, Wake: wake, Logger: a.log,
 		Published: func(n int) { published.Add(float64(n)) }})
 	a.wireServices()
-	deps := a.wireChat()
+	deps, err := a.wireChat()
+	if err != nil {
+		return err
+	}
 	proxies, err := a.cfg.Proxies()
 	if err != nil {
 		return err

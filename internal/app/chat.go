@@ -2,10 +2,12 @@ package app
 
 import (
 	"context"
+	"path/filepath"
 
+	"github.com/switchboardhq/switchboard/internal/attachment"
+	"github.com/switchboardhq/switchboard/internal/attachment/localdisk"
 	"github.com/switchboardhq/switchboard/internal/channel/webchat"
 	"github.com/switchboardhq/switchboard/internal/conversation"
-	"github.com/switchboardhq/switchboard/internal/errcode"
 	"github.com/switchboardhq/switchboard/internal/httpapi"
 	"github.com/switchboardhq/switchboard/internal/inbox"
 	"github.com/switchboardhq/switchboard/internal/realtime"
@@ -14,8 +16,14 @@ import (
 
 // wireChat builds inboxes, conversations, the web chat channel and the
 // realtime hub, and returns the HTTP dependencies they add.
-func (a *App) wireChat() httpapi.Deps {
+func (a *App) wireChat() (httpapi.Deps, error) {
 	st, o := a.Stores, a.opts
+	blobs, err := localdisk.New(filepath.Join(a.cfg.DataDir, "attachments"))
+	if err != nil {
+		return httpapi.Deps{}, err
+	}
+	a.attachments = attachment.NewService(attachment.ServiceConfig{Store: st.Attachments, Blobs: blobs,
+		Policy: attachment.DefaultPolicy(), Now: o.Now, NewID: o.NewID})
 	a.batch = store.NewBatcher(st, a.log)
 	a.Inboxes = inbox.NewService(inbox.Config{Inboxes: st.Inboxes,
 		InTx: store.InTxAs(st, func(tx *store.Tx) inbox.Tx { return tx }), Rand: o.Rand, Now: o.Now, NewID: o.NewID})
@@ -32,10 +40,10 @@ func (a *App) wireChat() httpapi.Deps {
 		RateLimits: a.cfg.RateLimit != "off"})
 	return httpapi.Deps{
 		Inboxes: a.Inboxes, Conversations: a.Conversations, Webchat: a.Webchat,
-		VisitorSocket:    webchat.NewSocket(a.Webchat, a.hub, a.Conversations, a.visitorAttachments),
-		AgentSocket:      &realtime.AgentSocket{Hub: a.hub, Conversations: a.Conversations, Attachments: a.agentAttachments},
-		AgentAttachments: a.agentAttachments, Widget: webchat.Assets(),
-	}
+		VisitorSocket: webchat.NewSocket(a.Webchat, a.hub, a.Conversations),
+		AgentSocket:   &realtime.AgentSocket{Hub: a.hub, Conversations: a.Conversations},
+		Attachments:   a.attachments, AttachmentLimit: attachment.DefaultMaxBytes, Widget: webchat.Assets(),
+	}, nil
 }
 
 // agentsOnline reports whether someone who serves the inbox has an agent
@@ -51,17 +59,4 @@ func (a *App) agentsOnline(_ context.Context, in *inbox.Inbox) bool {
 		}
 	}
 	return false
-}
-
-var errNoAttachments = errcode.New(errcode.AttachmentType, "attachments are not accepted yet")
-
-func (a *App) agentAttachments(_ context.Context, _ string, ids []string) ([]conversation.AttachmentRef, error) {
-	if len(ids) > 0 {
-		return nil, errNoAttachments
-	}
-	return nil, nil
-}
-
-func (a *App) visitorAttachments(_ context.Context, _, _ string, ids []string) ([]conversation.AttachmentRef, error) {
-	return a.agentAttachments(context.Background(), "", ids)
 }

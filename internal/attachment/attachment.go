@@ -46,10 +46,22 @@ type Attachment struct {
 	// Name is the sanitised file name (see SanitizeName).
 	Name string `json:"name"`
 	// ContentType is the sniffed media type, without parameters.
-	ContentType string    `json:"content_type"`
-	Size        int64     `json:"size"`
-	SHA256      string    `json:"sha256"` // lowercase hex
-	CreatedAt   time.Time `json:"created_at"`
+	ContentType string `json:"content_type"`
+	Size        int64  `json:"size"`
+	SHA256      string `json:"sha256"` // lowercase hex
+	// InboxID is the inbox of the conversation.
+	InboxID string `json:"-"`
+	// MessageID is set once a message carries the file; Shared tells
+	// whether that message was visible to the customer.
+	MessageID string    `json:"-"`
+	Shared    bool      `json:"-"`
+	CreatedAt time.Time `json:"created_at"`
+}
+
+// Store persists attachment records (the bytes live in a BlobStore).
+type Store interface {
+	Create(ctx context.Context, a *Attachment) error
+	Get(ctx context.Context, tenantID, id string) (*Attachment, error)
 }
 
 // Key returns the attachment's BlobStore key.

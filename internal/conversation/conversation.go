@@ -147,6 +147,10 @@ type AppendParams struct {
 	// SetStatus, when not empty, changes the conversation's status in the
 	// same statement (and clears any snooze).
 	SetStatus Status
+	// AttachmentIDs are files the sender uploaded to this conversation;
+	// Append binds each to the message (once) and fills
+	// Message.Attachments. ErrUnknownAttachment otherwise.
+	AttachmentIDs []string
 }
 
 // MessagesParams select messages in seq order: after AfterSeq, or the last
@@ -211,4 +215,5 @@ var (
 	ErrSnoozeUntil   = errcode.New(errcode.ValidationFailed, "snoozed needs a future until")
 	ErrPrivateByUser = errcode.New(errcode.Forbidden, "only agents can write private notes")
 	ErrStatusChanged = errcode.New(errcode.Conflict, "the conversation's status changed meanwhile")
+	ErrAttachment    = errcode.New(errcode.UnknownAttachment, "an attachment was not uploaded to this conversation by you, or was sent already")
 )

@@ -133,7 +133,8 @@ type SendParams struct {
 	ClientID       string
 	Text           string
 	Private        bool
-	Attachments    []AttachmentRef
+	// AttachmentIDs name files the sender uploaded to the conversation.
+	AttachmentIDs []string
 	// MaxChars limits the text (the inbox's setting).
 	MaxChars int
 }
@@ -176,11 +177,8 @@ func (s *Service) Send(ctx context.Context, p *SendParams) (*Sent, error) {
 		}
 		m := &Message{ID: s.cfg.NewID(), TenantID: p.TenantID, ConversationID: p.ConversationID,
 			SenderType: p.Sender.Type, SenderID: p.Sender.ID, SenderName: p.Sender.Name, Text: p.Text,
-			Private: p.Private, ClientID: p.ClientID, Attachments: p.Attachments, CreatedAt: now}
-		if m.Attachments == nil {
-			m.Attachments = []AttachmentRef{}
-		}
-		if c, err = store.Append(ctx, &AppendParams{Message: m}); err != nil {
+			Private: p.Private, ClientID: p.ClientID, Attachments: []AttachmentRef{}, CreatedAt: now}
+		if c, err = store.Append(ctx, &AppendParams{Message: m, AttachmentIDs: p.AttachmentIDs}); err != nil {
 			return err
 		}
 		out.Message = m
@@ -201,7 +199,7 @@ func checkSend(p *SendParams) error {
 	if n := len(p.ClientID); n < 8 || n > 64 {
 		return ErrClientID
 	}
-	if strings.TrimSpace(p.Text) == "" && len(p.Attachments) == 0 {
+	if strings.TrimSpace(p.Text) == "" && len(p.AttachmentIDs) == 0 {
 		return ErrEmpty
 	}
 	if !utf8.ValidString(p.Text) {
@@ -216,6 +214,9 @@ func checkSend(p *SendParams) error {
 	}
 	if p.Private && p.Sender.Type != SenderAgent {
 		return ErrPrivateByUser
+	}
+	if len(p.AttachmentIDs) > 10 {
+		return errcode.New(errcode.ValidationFailed, "a message carries at most 10 attachments")
 	}
 	return nil
 }
@@ -408,11 +409,11 @@ func (s *Service) CanSee(ctx context.Context, by *permission.Principal, m Meta) 
 
 // ReplyParams are an agent's message.
 type ReplyParams struct {
-	ClientID    string
-	Text        string
-	Private     bool
-	Attachments []AttachmentRef
-	SenderName  string
+	ClientID      string
+	Text          string
+	Private       bool
+	AttachmentIDs []string
+	SenderName    string
 }
 
 // Reply sends an agent's message (or private note) to a conversation the
@@ -422,6 +423,6 @@ func (s *Service) Reply(ctx context.Context, by *permission.Principal, id string
 		return nil, err
 	}
 	return s.Send(ctx, &SendParams{TenantID: by.TenantID, ConversationID: id, ClientID: p.ClientID, Text: p.Text,
-		Private: p.Private, Attachments: p.Attachments,
+		Private: p.Private, AttachmentIDs: p.AttachmentIDs,
 		Sender: Sender{Type: SenderAgent, ID: by.UserID, Name: p.SenderName}})
 }

@@ -47,6 +47,7 @@ var (
 	OriginRejected     = def("origin_rejected", KindForbidden, "The page's origin is not in the inbox's allowed origins.")
 	AttachmentTooLarge = def("attachment_too_large", KindInvalid, "The attachment exceeds the size limit.")
 	AttachmentType     = def("attachment_type_refused", KindUnprocessable, "The attachment's type is not accepted.")
+	UnknownAttachment  = def("unknown_attachment", KindUnprocessable, "An attachment in attachment_ids was not uploaded to this conversation by the sender, or was sent already.")
 )
 
 var registry []*Code

@@ -92,16 +92,12 @@ func (h *Handler) sendMessage(w http.ResponseWriter, r *http.Request, p *permiss
 	if err := decode(r, &in); err != nil {
 		return err
 	}
-	atts, err := h.d.AgentAttachments(r.Context(), p.TenantID, in.AttachmentIDs)
-	if err != nil {
-		return err
-	}
 	me, err := h.d.Auth.Me(r.Context(), p)
 	if err != nil {
 		return err
 	}
 	sent, err := h.d.Conversations.Reply(r.Context(), p, r.PathValue("id"), &conversation.ReplyParams{ClientID: in.ClientID,
-		Text: in.Text, Private: in.Private, Attachments: atts, SenderName: me.Name})
+		Text: in.Text, Private: in.Private, AttachmentIDs: in.AttachmentIDs, SenderName: me.Name})
 	if err != nil {
 		return err
 	}

@@ -11,11 +11,13 @@ import (
 	"log/slog"
 	"net/http"
 	"net/netip"
+	"runtime/debug"
 	"strings"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
 
+	"github.com/switchboardhq/switchboard/internal/attachment"
 	"github.com/switchboardhq/switchboard/internal/audit"
 	"github.com/switchboardhq/switchboard/internal/auth"
 	"github.com/switchboardhq/switchboard/internal/channel/webchat"
@@ -57,8 +59,9 @@ type Deps struct {
 	Webchat       *webchat.Service
 	VisitorSocket *webchat.Socket
 	AgentSocket   *realtime.AgentSocket
-	// AgentAttachments resolves the attachments an agent's message names.
-	AgentAttachments func(ctx context.Context, tenantID string, ids []string) ([]conversation.AttachmentRef, error)
+	Attachments   *attachment.Service
+	// AttachmentLimit is the largest accepted upload, in bytes.
+	AttachmentLimit int64
 	// Widget serves /widget.js and /widget/demo.
 	Widget http.Handler
 }
@@ -141,7 +144,8 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	sw := &statusWriter{ResponseWriter: w, status: http.StatusOK}
 	defer func() {
 		if v := recover(); v != nil {
-			h.d.Logger.ErrorContext(r.Context(), "panic serving request", "method", r.Method, "path", r.URL.Path, "panic", v)
+			h.d.Logger.ErrorContext(r.Context(), "panic serving request", "method", r.Method, "path", r.URL.Path,
+				"panic", v, "stack", string(debug.Stack()))
 			if !sw.wrote {
 				h.writeError(sw, r, errcode.New(errcode.Internal, "internal error"))
 			}
@@ -173,7 +177,7 @@ func (h *Handler) adapt(rt route, op *operation) http.Handler {
 			}
 		}
 		if r.Body != nil && r.Body != http.NoBody {
-			r.Body = http.MaxBytesReader(w, r.Body, h.d.MaxBodyBytes)
+			r.Body = http.MaxBytesReader(w, r.Body, h.bodyLimit(op))
 		}
 		if err := op.validate(r); err != nil {
 			h.writeError(w, r, err)

@@ -64,7 +64,12 @@ func (h *Handler) routes() []route {
 		{"POST /api/v1/conversations/{id}/status", permission.ConversationsWrite, h.setConversationStatus},
 		{"POST /api/v1/conversations/{id}/assignment", permission.ConversationsWrite, h.assignConversation},
 
+		{"POST /api/v1/conversations/{id}/attachments", permission.ConversationsWrite, h.uploadAgentAttachment},
+		{"GET /api/v1/attachments/{id}", permission.ConversationsRead, h.getAgentAttachment},
+
 		{"POST /api/v1/widget/{key}/sessions", public, h.widgetSession},
+		{"POST /api/v1/widget/{key}/attachments", public, h.uploadWidgetAttachment},
+		{"GET /api/v1/widget/{key}/attachments/{id}", public, h.getWidgetAttachment},
 	}
 }
 

@@ -22,8 +22,6 @@ type Conversations interface {
 type AgentSocket struct {
 	Hub           *Hub
 	Conversations Conversations
-	// Attachments resolves attachment IDs a message refers to.
-	Attachments func(ctx context.Context, tenantID string, ids []string) ([]conversation.AttachmentRef, error)
 }
 
 // Serve upgrades the request and runs the socket. The library rejects
@@ -49,12 +47,8 @@ func (a *AgentSocket) Serve(w http.ResponseWriter, r *http.Request, p *permissio
 	}
 	cl.Serve(ctx, map[string]string{"type": "hello", "user_id": p.UserID}, Handlers{
 		Message: func(ctx context.Context, f *Frame) error {
-			atts, err := a.Attachments(ctx, p.TenantID, f.AttachmentIDs)
-			if err != nil {
-				return err
-			}
 			sent, err := a.Conversations.Reply(ctx, p, f.ConversationID, &conversation.ReplyParams{ClientID: f.ClientID,
-				Text: f.Text, Private: f.Private, Attachments: atts, SenderName: name})
+				Text: f.Text, Private: f.Private, AttachmentIDs: f.AttachmentIDs, SenderName: name})
 			if err != nil {
 				return err
 			}

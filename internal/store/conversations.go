@@ -28,6 +28,7 @@ type conversationQueries struct {
 	MessagesAfter   string `query:"MessagesAfter"`
 	MessagesBefore  string `query:"MessagesBefore"`
 	InboxesOfUser   string `query:"InboxesOfUser"`
+	AttachmentBind  string `query:"AttachmentBind"`
 }
 
 // Conversations implements conversation.Store.
@@ -89,6 +90,9 @@ func (s *Conversations) Append(ctx context.Context, p *conversation.AppendParams
 			return notFound(err, conversation.ErrNotFound)
 		}
 		m.Seq = c.LastSeq
+		if err := s.bindAttachments(ctx, q, m, p.AttachmentIDs); err != nil {
+			return err
+		}
 		event, attachments := "", ""
 		if m.Event != nil {
 			b, err := json.Marshal(m.Event)
@@ -109,6 +113,20 @@ func (s *Conversations) Append(ctx context.Context, p *conversation.AppendParams
 		return err
 	})
 	return c, wrap("append message", err)
+}
+
+// bindAttachments binds the sender's uploads to m and records them on it.
+func (s *Conversations) bindAttachments(ctx context.Context, q sqldb.Querier, m *conversation.Message, ids []string) error {
+	for _, id := range ids {
+		var ref conversation.AttachmentRef
+		err := q.QueryRow(ctx, s.q.AttachmentBind, m.TenantID, id, m.ID, !m.Private, m.ConversationID,
+			string(m.SenderType), m.SenderID).Scan(&ref.ID, &ref.Name, &ref.ContentType, &ref.Size)
+		if err != nil {
+			return notFound(err, conversation.ErrAttachment)
+		}
+		m.Attachments = append(m.Attachments, ref)
+	}
+	return nil
 }
 
 // Messages implements conversation.Store.

@@ -41,6 +41,7 @@ type Stores struct {
 	Inboxes       *Inboxes
 	Customers     *Customers
 	Conversations *Conversations
+	Attachments   *Attachments
 }
 
 // queries is every named statement, loaded for one dialect.
@@ -56,6 +57,7 @@ type queries struct {
 	inboxes       inboxQueries
 	customers     customerQueries
 	conversations conversationQueries
+	attachments   attachmentQueries
 }
 
 // Options configure the stores.
@@ -72,7 +74,7 @@ type Options struct {
 func New(db sqldb.DB, opts Options) (*Stores, error) {
 	q := &queries{}
 	for _, dst := range []any{&q.users, &q.teams, &q.skills, &q.tenants, &q.tokens, &q.audit, &q.outbox,
-		&q.inboxes, &q.customers, &q.conversations} {
+		&q.inboxes, &q.customers, &q.conversations, &q.attachments} {
 		if err := sqldb.Load(queryFS, "queries", db.Dialect(), dst); err != nil {
 			return nil, err
 		}
@@ -92,7 +94,7 @@ func New(db sqldb.DB, opts Options) (*Stores, error) {
 func (q *queries) all() []string {
 	var out []string
 	for _, group := range []any{q.users, q.teams, q.skills, q.tenants, q.tokens, q.audit, q.outbox,
-		q.inboxes, q.customers, q.conversations} {
+		q.inboxes, q.customers, q.conversations, q.attachments} {
 		v := reflect.ValueOf(group)
 		for i := range v.NumField() {
 			out = append(out, v.Field(i).String())
@@ -119,6 +121,7 @@ func bind(db sqldb.DB, q *queries, opts Options, c conn) *Stores {
 		Inboxes:       &Inboxes{c: c, q: &q.inboxes},
 		Customers:     &Customers{c: c, q: &q.customers},
 		Conversations: &Conversations{c: c, q: &q.conversations},
+		Attachments:   &Attachments{c: c, q: &q.attachments},
 	}
 }
 

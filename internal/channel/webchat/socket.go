@@ -20,7 +20,6 @@ type Socket struct {
 	Service       *Service
 	Hub           *realtime.Hub
 	Conversations *conversation.Service
-	Attachments   func(ctx context.Context, tenantID, customerID string, ids []string) ([]conversation.AttachmentRef, error)
 	// Limits: messages per visitor (one limiter per inbox setting) and per
 	// client IP.
 	perVisitor sync.Map // messages per minute → *ratelimit.Limiter
@@ -30,9 +29,8 @@ type Socket struct {
 // NewSocket returns the visitor socket handler. A visitor may send the
 // inbox's messages per minute (default 60, bursts of up to 20) and an
 // address 600 a minute (burst 100).
-func NewSocket(s *Service, hub *realtime.Hub, conv *conversation.Service,
-	atts func(ctx context.Context, tenantID, customerID string, ids []string) ([]conversation.AttachmentRef, error)) *Socket {
-	return &Socket{Service: s, Hub: hub, Conversations: conv, Attachments: atts,
+func NewSocket(s *Service, hub *realtime.Hub, conv *conversation.Service) *Socket {
+	return &Socket{Service: s, Hub: hub, Conversations: conv,
 		perIP: ratelimit.New(100*time.Millisecond, 100, s.cfg.Now)}
 }
 
@@ -87,12 +85,8 @@ func (s *Socket) handlers(cl *realtime.Client, v *Visitor, ip string) realtime.H
 			if _, err := own(ctx, f.ConversationID); err != nil {
 				return err
 			}
-			atts, err := s.Attachments(ctx, tenantID, customerID, f.AttachmentIDs)
-			if err != nil {
-				return err
-			}
 			sent, err := s.Conversations.Send(ctx, &conversation.SendParams{TenantID: tenantID, ConversationID: f.ConversationID,
-				ClientID: f.ClientID, Text: f.Text, Private: f.Private, Attachments: atts, MaxChars: v.Inbox.Settings.MaxMessageChars,
+				ClientID: f.ClientID, Text: f.Text, Private: f.Private, AttachmentIDs: f.AttachmentIDs, MaxChars: v.Inbox.Settings.MaxMessageChars,
 				Sender: conversation.Sender{Type: conversation.SenderVisitor, ID: customerID, Name: v.Customer.Name}})
 			if err != nil {
 				return err

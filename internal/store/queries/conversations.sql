@@ -99,3 +99,10 @@ SELECT id, tenant_id, conversation_id, seq, sender_type, sender_id, sender_name,
 FROM messages
 WHERE tenant_id = $1 AND conversation_id = $2 AND seq < $3 AND ($4 = 1 OR private = FALSE)
 ORDER BY seq DESC LIMIT $5;
+
+-- name: AttachmentBind
+-- Binds one of the sender's uploads to the message that carries it, once.
+UPDATE attachments SET message_id = $3, shared = $4
+WHERE tenant_id = $1 AND id = $2 AND conversation_id = $5 AND message_id = ''
+  AND uploader_type = $6 AND uploader_id = $7
+RETURNING id, name, content_type, size;
