@@ -24,6 +24,7 @@ import (
 	"github.com/switchboardhq/switchboard/internal/attachment"
 	"github.com/switchboardhq/switchboard/internal/auth"
 	"github.com/switchboardhq/switchboard/internal/bus"
+	"github.com/switchboardhq/switchboard/internal/channel"
 	"github.com/switchboardhq/switchboard/internal/channel/webchat"
 	"github.com/switchboardhq/switchboard/internal/config"
 	"github.com/switchboardhq/switchboard/internal/conversation"
@@ -73,6 +74,9 @@ type App struct {
 	Conversations *conversation.Service
 	Webchat       *webchat.Service
 	attachments   *attachment.Service
+	router        *channel.Router
+	// Ingest takes inbound messages of channels into conversations.
+	Ingest *channel.Ingest
 }
 
 // New opens storage (applying migrations) and the bus and wires every
@@ -187,6 +191,9 @@ func (a *App) Start(ctx context.Context) error {
 	if err := a.relay.Start(ctx); err != nil {
 		return err
 	}
+	if err := a.router.Start(ctx); err != nil {
+		return err
+	}
 	ln, err := (&net.ListenConfig{}).Listen(ctx, "tcp", a.cfg.Addr)
 	if err != nil {
 		return fmt.Errorf("listen on %s: %w", a.cfg.Addr, err)
@@ -239,6 +246,9 @@ func (a *App) Stop(ctx context.Context) error {
 			errs = append(errs, fmt.Errorf("http shutdown: %w", err))
 		}
 		a.srv = nil
+	}
+	if a.router != nil {
+		a.router.Stop()
 	}
 	if a.hub != nil {
 		a.hub.Stop()

@@ -6,6 +6,7 @@ import (
 
 	"github.com/switchboardhq/switchboard/internal/attachment"
 	"github.com/switchboardhq/switchboard/internal/attachment/localdisk"
+	"github.com/switchboardhq/switchboard/internal/channel"
 	"github.com/switchboardhq/switchboard/internal/channel/webchat"
 	"github.com/switchboardhq/switchboard/internal/conversation"
 	"github.com/switchboardhq/switchboard/internal/httpapi"
@@ -38,6 +39,10 @@ func (a *App) wireChat() (httpapi.Deps, error) {
 	a.Webchat = webchat.NewService(webchat.Config{Inboxes: st.Inboxes, Customers: st.Customers, Store: st.Conversations,
 		Conversations: a.Conversations, Write: write, Online: a.agentsOnline, Rand: o.Rand, Now: o.Now, NewID: o.NewID,
 		RateLimits: a.cfg.RateLimit != "off"})
+	// Every channel adapter, in one visible list.
+	a.router = channel.NewRouter(channel.RouterConfig{Consume: a.Bus.Consume, Inboxes: st.Inboxes, Logger: a.log,
+		Adapters: []channel.Adapter{webchat.Adapter{}}})
+	a.Ingest = &channel.Ingest{Write: write, Conversations: a.Conversations, Now: o.Now, NewID: o.NewID}
 	return httpapi.Deps{
 		Inboxes: a.Inboxes, Conversations: a.Conversations, Webchat: a.Webchat,
 		VisitorSocket: webchat.NewSocket(a.Webchat, a.hub, a.Conversations),

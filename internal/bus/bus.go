@@ -235,3 +235,36 @@ func (b *Bus) Publish(subject string, data []byte) error {
 	}
 	return nil
 }
+
+// Consume runs handle for every event on subject through the durable
+// consumer named durable. Nodes sharing the name share the work: each event
+// goes to one of them, and comes back after a failure, with back-off, until
+// handled. A new consumer starts with events published from then on.
+func (b *Bus) Consume(ctx context.Context, durable, subject string, handle func(ctx context.Context, data []byte) error) (func(), error) {
+	cons, err := b.js.CreateOrUpdateConsumer(ctx, StreamName, jetstream.ConsumerConfig{
+		Durable: durable, FilterSubject: subject, AckPolicy: jetstream.AckExplicitPolicy,
+		DeliverPolicy: jetstream.DeliverNewPolicy, AckWait: 30 * time.Second, MaxDeliver: -1,
+		BackOff: []time.Duration{time.Second, 5 * time.Second, 30 * time.Second},
+	})
+	if err != nil {
+		return nil, fmt.Errorf("bus: consumer %s: %w", durable, err)
+	}
+	cctx, cancel := context.WithCancel(context.WithoutCancel(ctx))
+	cc, err := cons.Consume(func(m jetstream.Msg) {
+		if err := handle(cctx, m.Data()); err != nil {
+			delay := time.Second
+			if md, merr := m.Metadata(); merr == nil {
+				delay = min(time.Second<<min(md.NumDelivered-1, 5), 30*time.Second)
+			}
+			b.log.Warn("bus: event handling failed; it will be retried", "consumer", durable, "retry_in", delay, "err", err)
+			_ = m.NakWithDelay(delay)
+			return
+		}
+		_ = m.Ack()
+	})
+	if err != nil {
+		cancel()
+		return nil, fmt.Errorf("bus: consume %s: %w", durable, err)
+	}
+	return func() { cc.Stop(); cancel() }, nil
+}
