@@ -178,6 +178,10 @@ var domainPackages = []string{
 	"inbox", "customer", "conversation", "attachment", "ratelimit", "channel",
 }
 
+// adapterPackages sit under a domain package's directory but are adapters
+// (they speak HTTP or WebSocket): the channel implementations.
+var adapterPackages = []string{"channel/webchat"}
+
 // domainForbidden are import path prefixes a domain package must not use,
 // with the reason shown on failure.
 var domainForbidden = map[string]string{
@@ -202,6 +206,11 @@ func hasPathPrefix(imp, prefix string) bool {
 // isDomainDir reports whether dir (slash-separated, module-relative) is a
 // domain package or below one.
 func isDomainDir(dir string) bool {
+	for _, a := range adapterPackages {
+		if hasPathPrefix(dir, "internal/"+a) {
+			return false
+		}
+	}
 	for _, d := range domainPackages {
 		if hasPathPrefix(dir, "internal/"+d) {
 			return true
