@@ -73,8 +73,9 @@ type wsClient struct {
 	closed chan error
 }
 
-// dialVisitor opens the visitor socket for a session.
-func (n *node) dialVisitor(t testing.TB, key, token string, hdr http.Header) (*wsClient, *http.Response, error) {
+// dialVisitor opens the visitor socket for a session. On a refused
+// upgrade it returns the HTTP status.
+func (n *node) dialVisitor(t testing.TB, key, token string, hdr http.Header) (*wsClient, int, error) {
 	u := strings.Replace(n.base, "http://", "ws://", 1) + "/ws/visitor?key=" + url.QueryEscape(key) + "&visitor_token=" + url.QueryEscape(token)
 	return dialWS(t, u, hdr)
 }
@@ -83,18 +84,25 @@ func (n *node) dialVisitor(t testing.TB, key, token string, hdr http.Header) (*w
 func (n *node) dialAgent(t testing.TB, token string) *wsClient {
 	t.Helper()
 	u := strings.Replace(n.base, "http://", "ws://", 1) + "/ws/agent"
-	c, res, err := dialWS(t, u, http.Header{"Authorization": {"Bearer " + token}})
-	require.NoError(t, err, "dial agent: %v", res)
+	c, status, err := dialWS(t, u, http.Header{"Authorization": {"Bearer " + token}})
+	require.NoError(t, err, "dial agent: HTTP %d", status)
 	c.next("hello")
 	return c
 }
 
-func dialWS(t testing.TB, u string, hdr http.Header) (*wsClient, *http.Response, error) {
+func dialWS(t testing.TB, u string, hdr http.Header) (*wsClient, int, error) {
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
 	conn, res, err := websocket.Dial(ctx, u, &websocket.DialOptions{HTTPHeader: hdr})
+	status := 0
+	if res != nil {
+		status = res.StatusCode
+		if res.Body != nil {
+			_ = res.Body.Close()
+		}
+	}
 	if err != nil {
-		return nil, res, err
+		return nil, status, err
 	}
 	conn.SetReadLimit(1 << 20)
 	c := &wsClient{t: t, conn: conn, frames: make(chan map[string]any, 10000), closed: make(chan error, 1)}
@@ -113,7 +121,7 @@ func dialWS(t testing.TB, u string, hdr http.Header) (*wsClient, *http.Response,
 		}
 	}()
 	t.Cleanup(func() { _ = conn.Close(websocket.StatusNormalClosure, "") })
-	return c, res, nil
+	return c, status, nil
 }
 
 func (c *wsClient) send(f map[string]any) {

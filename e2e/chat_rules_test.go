@@ -48,12 +48,12 @@ func TestWidgetIdentity(t *testing.T) {
 
 		_, res, err := n.dialVisitor(t, ib.Key, "sbv_forged", nil)
 		require.Error(t, err)
-		require.Equal(t, 401, res.StatusCode, "an unknown visitor token cannot open a socket")
+		require.Equal(t, 401, res, "an unknown visitor token cannot open a socket")
 		other := n.tenant("Other")
 		theirs := n.inbox(other, nil)
 		_, res, err = n.dialVisitor(t, theirs.Key, laptop.VisitorToken, nil)
 		require.Error(t, err)
-		require.Equal(t, 401, res.StatusCode, "a visitor token is not valid for another tenant's inbox")
+		require.Equal(t, 401, res, "a visitor token is not valid for another tenant's inbox")
 	})
 }
 
@@ -66,7 +66,7 @@ func TestWidgetOrigins(t *testing.T) {
 	s := n.session(t, ib.Key, nil)
 	_, res, err := n.dialVisitor(t, ib.Key, s.VisitorToken, http.Header{"Origin": {"https://evil.example"}})
 	require.Error(t, err)
-	require.Equal(t, 403, res.StatusCode)
+	require.Equal(t, 403, res)
 	ok, _, err := n.dialVisitor(t, ib.Key, s.VisitorToken, http.Header{"Origin": {"https://shop.example"}})
 	require.NoError(t, err)
 	ok.next("hello")
@@ -206,5 +206,35 @@ func TestStatusAndReopen(t *testing.T) {
 		fresh := n.session(t, ib.Key, map[string]any{"visitor_token": s.VisitorToken})
 		require.NotEqual(t, s.ConversationID, fresh.ConversationID, "after resolution a new session opens a new conversation")
 		require.Equal(t, s.CustomerID, fresh.CustomerID)
+	})
+}
+
+// TestSnoozeWakes snoozes a conversation briefly and waits for it to
+// reopen by itself, with a system message the visitor sees.
+func TestSnoozeWakes(t *testing.T) {
+	t.Parallel()
+	engines(t, func(t *testing.T, engine string) {
+		n := start(t, engine)
+		f := n.tenant("Snooze")
+		ctx := context.Background()
+		ib := n.inbox(f, nil)
+		s := n.session(t, ib.Key, nil)
+		v, _, err := n.dialVisitor(t, ib.Key, s.VisitorToken, nil)
+		require.NoError(t, err)
+		v.next("hello")
+		v.message(s.ConversationID, "snooze-0001", "call me back")
+		until := time.Now().Add(1500 * time.Millisecond)
+		var c map[string]any
+		path := "/api/v1/conversations/" + s.ConversationID
+		require.NoError(t, f.Admin.Do(ctx, http.MethodPost, path+"/status", map[string]any{"status": "snoozed", "until": until}, &c))
+		require.Equal(t, "snoozed", c["status"])
+		require.NotEmpty(t, c["snoozed_until"])
+		require.Equal(t, "snoozed", msgOf(v.nextFrom("system"))["event"].(map[string]any)["to"])
+		woke := v.nextFrom("system")
+		require.Equal(t, "open", msgOf(woke)["event"].(map[string]any)["to"])
+		var after map[string]any
+		require.NoError(t, f.Admin.Do(ctx, http.MethodGet, path, nil, &after))
+		require.Equal(t, "open", after["status"])
+		require.Nil(t, after["snoozed_until"])
 	})
 }

@@ -90,7 +90,8 @@ func (p *process) kill() {
 	p.t.Helper()
 	require.NoError(p.t, p.cmd.Process.Kill())
 	select {
-	case <-p.exited:
+	case err := <-p.exited:
+		require.Error(p.t, err, "a killed process reports its signal")
 	case <-time.After(10 * time.Second):
 		p.t.Fatal("the process did not die")
 	}

@@ -75,6 +75,7 @@ type App struct {
 	Webchat       *webchat.Service
 	attachments   *attachment.Service
 	router        *channel.Router
+	waker         *conversation.Waker
 	// Ingest takes inbound messages of channels into conversations.
 	Ingest *channel.Ingest
 }
@@ -194,6 +195,9 @@ func (a *App) Start(ctx context.Context) error {
 	if err := a.router.Start(ctx); err != nil {
 		return err
 	}
+	if err := a.waker.Start(ctx); err != nil {
+		return err
+	}
 	ln, err := (&net.ListenConfig{}).Listen(ctx, "tcp", a.cfg.Addr)
 	if err != nil {
 		return fmt.Errorf("listen on %s: %w", a.cfg.Addr, err)
@@ -246,6 +250,9 @@ func (a *App) Stop(ctx context.Context) error {
 			errs = append(errs, fmt.Errorf("http shutdown: %w", err))
 		}
 		a.srv = nil
+	}
+	if a.waker != nil {
+		a.waker.Stop()
 	}
 	if a.router != nil {
 		a.router.Stop()

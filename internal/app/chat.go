@@ -3,6 +3,7 @@ package app
 import (
 	"context"
 	"path/filepath"
+	"time"
 
 	"github.com/switchboardhq/switchboard/internal/attachment"
 	"github.com/switchboardhq/switchboard/internal/attachment/localdisk"
@@ -42,6 +43,7 @@ func (a *App) wireChat() (httpapi.Deps, error) {
 	// Every channel adapter, in one visible list.
 	a.router = channel.NewRouter(channel.RouterConfig{Consume: a.Bus.Consume, Inboxes: st.Inboxes, Logger: a.log,
 		Adapters: []channel.Adapter{webchat.Adapter{}}})
+	a.waker = conversation.NewWaker(a.Conversations, time.Second, a.log)
 	a.Ingest = &channel.Ingest{Write: write, Conversations: a.Conversations, Now: o.Now, NewID: o.NewID}
 	return httpapi.Deps{
 		Inboxes: a.Inboxes, Conversations: a.Conversations, Webchat: a.Webchat,

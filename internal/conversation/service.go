@@ -171,7 +171,7 @@ func (s *Service) Send(ctx context.Context, p *SendParams) (*Sent, error) {
 		}
 		now := s.cfg.Now()
 		if p.Sender.Type == SenderVisitor && (c.Status == StatusResolved || c.Status == StatusSnoozed) {
-			if c, err = s.changeStatus(ctx, tx, c, StatusOpen, nil, "", now); err != nil {
+			if _, err = s.changeStatus(ctx, tx, c, StatusOpen, nil, "", now); err != nil {
 				return err
 			}
 		}
@@ -256,6 +256,9 @@ func (s *Service) SetStatus(ctx context.Context, by *permission.Principal, id st
 	}
 	if to != StatusSnoozed {
 		until = nil
+	} else {
+		t := until.UTC().Truncate(time.Millisecond) // the stored precision
+		until = &t
 	}
 	var out *Conversation
 	err := s.cfg.Write(ctx, func(tx Tx) error {
