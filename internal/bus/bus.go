@@ -244,7 +244,8 @@ func (b *Bus) Consume(ctx context.Context, durable, subject string, handle func(
 	cons, err := b.js.CreateOrUpdateConsumer(ctx, StreamName, jetstream.ConsumerConfig{
 		Durable: durable, FilterSubject: subject, AckPolicy: jetstream.AckExplicitPolicy,
 		DeliverPolicy: jetstream.DeliverNewPolicy, AckWait: 30 * time.Second, MaxDeliver: -1,
-		BackOff: []time.Duration{time.Second, 5 * time.Second, 30 * time.Second},
+		// Back-off is applied per failure with NakWithDelay below; the
+		// consumer-level BackOff would also cap MaxDeliver on some servers.
 	})
 	if err != nil {
 		return nil, fmt.Errorf("bus: consumer %s: %w", durable, err)
