@@ -69,3 +69,23 @@ func TestWebChatAcrossNodes(t *testing.T) {
 	require.EqualValues(t, 3, seqOf(v2.next("message")))
 	v2.next("resumed")
 }
+
+// TestPresenceAcrossNodes checks "agents online" for a visitor on node A
+// when the only agent is connected to node B.
+func TestPresenceAcrossNodes(t *testing.T) {
+	t.Parallel()
+	natsURL, dbURL := externalNATS(t), storetest.NewSchemaURL(t)
+	mk := func() *node {
+		return start(t, "postgres", func(c *config.Config) { c.DBURL, c.NATSURL, c.RateLimit = dbURL, natsURL, "off" })
+	}
+	a, b := mk(), mk()
+	f := a.tenant("Presence")
+	ib := a.inbox(f, map[string]any{"member_ids": []string{f.AgentID}})
+	require.False(t, a.session(t, ib.Key, nil).AgentsOnline)
+	agent := b.dialAgent(t, f.Agent.Token)
+	require.Eventually(t, func() bool { return a.session(t, ib.Key, nil).AgentsOnline }, 5*time.Second, 100*time.Millisecond,
+		"node A learns that an agent is online on node B")
+	require.NoError(t, agent.conn.CloseNow())
+	require.Eventually(t, func() bool { return !a.session(t, ib.Key, nil).AgentsOnline }, 5*time.Second, 100*time.Millisecond,
+		"and that they left")
+}

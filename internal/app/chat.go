@@ -54,14 +54,14 @@ func (a *App) wireChat() (httpapi.Deps, error) {
 }
 
 // agentsOnline reports whether someone who serves the inbox has an agent
-// socket open on this node. Inboxes without members count any agent.
+// socket open on any node. Inboxes without members count any agent.
 func (a *App) agentsOnline(_ context.Context, in *inbox.Inbox) bool {
 	online := a.hub.Online(in.TenantID)
 	if len(in.MemberIDs) == 0 {
 		return len(online) > 0
 	}
 	for _, id := range in.MemberIDs {
-		if online[id] > 0 {
+		if online[id] {
 			return true
 		}
 	}

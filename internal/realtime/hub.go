@@ -42,6 +42,12 @@ type Hub struct {
 	agents   map[string]map[*Client]struct{} // tenant ID → agent sockets
 	visitors map[string]map[*Client]struct{} // customer ID → visitor sockets
 	unsub    []func()
+	stop     context.CancelFunc
+
+	node    string
+	changed chan struct{}
+	pmu     sync.Mutex
+	remote  map[string]remoteNode // node ID → its agents
 }
 
 // NewHub returns a Hub.
@@ -49,11 +55,13 @@ func NewHub(cfg HubConfig) *Hub {
 	if cfg.QueueLen <= 0 {
 		cfg.QueueLen = 1024
 	}
-	return &Hub{cfg: cfg, agents: map[string]map[*Client]struct{}{}, visitors: map[string]map[*Client]struct{}{}}
+	return &Hub{cfg: cfg, agents: map[string]map[*Client]struct{}{}, visitors: map[string]map[*Client]struct{}{},
+		node: newNodeID(), changed: make(chan struct{}, 1), remote: map[string]remoteNode{}}
 }
 
-// Start subscribes to the events the hub routes.
-func (h *Hub) Start(context.Context) error {
+// Start subscribes to the events the hub routes and starts announcing this
+// node's agents.
+func (h *Hub) Start(ctx context.Context) error {
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	if h.unsub != nil {
@@ -72,6 +80,9 @@ func (h *Hub) Start(context.Context) error {
 		}
 		h.unsub = append(h.unsub, u)
 	}
+	actx, cancel := context.WithCancel(context.WithoutCancel(ctx))
+	h.stop = cancel
+	go h.announce(actx)
 	return nil
 }
 
@@ -82,6 +93,10 @@ func (h *Hub) Stop() {
 		f()
 	}
 	h.unsub = nil
+	if h.stop != nil {
+		h.stop()
+		h.stop = nil
+	}
 	var all []*Client
 	for _, set := range h.agents {
 		for c := range set {
@@ -107,6 +122,9 @@ func (h *Hub) add(c *Client) {
 		m[key] = map[*Client]struct{}{}
 	}
 	m[key][c] = struct{}{}
+	if !c.visitor() {
+		h.signalPresence()
+	}
 }
 
 func (h *Hub) remove(c *Client) {
@@ -116,6 +134,9 @@ func (h *Hub) remove(c *Client) {
 	delete(m[key], c)
 	if len(m[key]) == 0 {
 		delete(m, key)
+	}
+	if !c.visitor() {
+		h.signalPresence()
 	}
 }
 
@@ -145,6 +166,8 @@ func (h *Hub) dispatch(subject string, data []byte) {
 		}
 		d := delivery{meta: mc.Conversation, msg: mc.Message}
 		h.offer(env.TenantID, mc.Conversation.CustomerID, d, !mc.Message.Private)
+	case subject == SubjectPresence:
+		h.notePresence(data)
 	case subject == SubjectTyping || subject == SubjectRead:
 		var n Notice
 		if json.Unmarshal(data, &n) != nil {
@@ -187,16 +210,4 @@ func (h *Hub) offer(tenantID, customerID string, d delivery, toVisitors bool) {
 	for _, c := range targets {
 		c.offer(d)
 	}
-}
-
-// Online reports how many agent sockets of a tenant this node holds, per
-// user, for presence.
-func (h *Hub) Online(tenantID string) map[string]int {
-	h.mu.RLock()
-	defer h.mu.RUnlock()
-	out := map[string]int{}
-	for c := range h.agents[tenantID] {
-		out[c.principal.UserID]++
-	}
-	return out
 }
