@@ -6,7 +6,6 @@ import (
 	"io"
 	"log/slog"
 	"runtime"
-	"sync/atomic"
 	"testing"
 	"time"
 
@@ -14,7 +13,6 @@ import (
 	"github.com/switchboardhq/switchboard/internal/permission"
 	"github.com/switchboardhq/switchboard/internal/secret"
 	"github.com/switchboardhq/switchboard/internal/store"
-	"github.com/switchboardhq/switchboard/internal/store/sqldb"
 	"github.com/switchboardhq/switchboard/internal/store/storetest"
 	"github.com/switchboardhq/switchboard/internal/tenant"
 	"github.com/switchboardhq/switchboard/internal/user"
@@ -35,14 +33,14 @@ const benchPassword = "correct horse battery staple"
 type benchEnv struct {
 	svc    *auth.Service
 	stores *store.Stores
-	db     *countingEngine
+	db     *storetest.Counting
 	user   *user.User
 }
 
 func newBenchEnv(b *testing.B) *benchEnv {
 	b.Helper()
 	ctx := context.Background()
-	db := &countingEngine{Engine: storetest.OpenSQLite(b)}
+	db := storetest.Count(storetest.OpenSQLite(b))
 	st := storetest.NewStores(b, db)
 	now := func() time.Time { return time.Now().UTC().Truncate(time.Millisecond) }
 	svc := auth.NewService(auth.Config{Tokens: st.Tokens, Users: st.Users, Tenants: st.Tenants,
@@ -71,15 +69,15 @@ func newBenchEnv(b *testing.B) *benchEnv {
 // operation after it.
 func (e *benchEnv) reportSQL(b *testing.B, loop func()) {
 	b.Helper()
-	e.db.stmts.Store(0)
-	e.db.txs.Store(0)
+	e.db.Stmts.Store(0)
+	e.db.Txs.Store(0)
 	b.ReportAllocs()
 	b.ResetTimer()
 	loop()
 	b.StopTimer()
 	if b.N > 0 {
-		b.ReportMetric(float64(e.db.stmts.Load())/float64(b.N), "sql/op")
-		b.ReportMetric(float64(e.db.txs.Load())/float64(b.N), "tx/op")
+		b.ReportMetric(float64(e.db.Stmts.Load())/float64(b.N), "sql/op")
+		b.ReportMetric(float64(e.db.Txs.Load())/float64(b.N), "tx/op")
 	}
 }
 
@@ -208,45 +206,4 @@ func BenchmarkAuthenticate(b *testing.B) {
 			})
 		})
 	})
-}
-
-// countingEngine counts the statements stores issue and the transactions
-// they open, at the sqldb seam. BEGIN and COMMIT are not counted as
-// statements; tx/op reports them.
-type countingEngine struct {
-	store.Engine
-	stmts, txs atomic.Int64
-}
-
-func (c *countingEngine) Reader() sqldb.Querier {
-	return countingQuerier{q: c.Engine.Reader(), n: &c.stmts}
-}
-
-func (c *countingEngine) Writer() sqldb.Querier {
-	return countingQuerier{q: c.Engine.Writer(), n: &c.stmts}
-}
-
-func (c *countingEngine) InTx(ctx context.Context, fn func(sqldb.Querier) error) error {
-	c.txs.Add(1)
-	return c.Engine.InTx(ctx, func(q sqldb.Querier) error { return fn(countingQuerier{q: q, n: &c.stmts}) })
-}
-
-type countingQuerier struct {
-	q sqldb.Querier
-	n *atomic.Int64
-}
-
-func (c countingQuerier) Exec(ctx context.Context, query string, args ...any) (int64, error) {
-	c.n.Add(1)
-	return c.q.Exec(ctx, query, args...)
-}
-
-func (c countingQuerier) Query(ctx context.Context, query string, args ...any) (sqldb.Rows, error) {
-	c.n.Add(1)
-	return c.q.Query(ctx, query, args...)
-}
-
-func (c countingQuerier) QueryRow(ctx context.Context, query string, args ...any) sqldb.Row {
-	c.n.Add(1)
-	return c.q.QueryRow(ctx, query, args...)
 }
