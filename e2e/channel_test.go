@@ -80,7 +80,7 @@ func TestIngest(t *testing.T) {
 		ib := n.inbox(f, nil)
 		ctx := context.Background()
 		from := customer.Identity{Kind: "phone", Value: "+8613800138000"}
-		in := &channel.Inbound{TenantID: f.ID, InboxID: ib.ID, From: from, ExternalID: "SM0001", Text: "hello by sms",
+		in := &channel.Inbound{TenantID: f.ID, InboxID: ib.ID, Channel: "webchat", From: from, ExternalID: "SM0001", Text: "hello by sms",
 			Profile: customer.Customer{Name: "Wang"}}
 		first, err := n.app.Ingest.Receive(ctx, in)
 		require.NoError(t, err)

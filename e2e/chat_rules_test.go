@@ -238,3 +238,81 @@ func TestSnoozeWakes(t *testing.T) {
 		require.Nil(t, after["snoozed_until"])
 	})
 }
+
+// TestWidgetCORS checks the widget API can be called from the sites that
+// embed it, and only from those when the inbox restricts origins.
+func TestWidgetCORS(t *testing.T) {
+	t.Parallel()
+	n := start(t, "sqlite")
+	f := n.tenant("CORS")
+	open := n.inbox(f, nil)
+	shop := n.inbox(f, map[string]any{"settings": map[string]any{"allowed_origins": []string{"https://shop.example"}}})
+	pre := map[string]string{"Origin": "https://shop.example", "Access-Control-Request-Method": "POST",
+		"Access-Control-Request-Headers": "content-type,x-visitor-token"}
+
+	status, hdr, _ := n.raw("OPTIONS", "/api/v1/widget/"+shop.Key+"/sessions", "", "", pre)
+	require.Equal(t, 204, status)
+	require.Equal(t, "https://shop.example", hdr.Get("Access-Control-Allow-Origin"))
+	require.Contains(t, hdr.Get("Access-Control-Allow-Headers"), "X-Visitor-Token")
+	require.Empty(t, hdr.Get("Access-Control-Allow-Credentials"), "no cookies cross origin")
+	status, hdr, _ = n.raw("POST", "/api/v1/widget/"+shop.Key+"/sessions", "", "{}", map[string]string{"Origin": "https://shop.example"})
+	require.Equal(t, 201, status)
+	require.Equal(t, "https://shop.example", hdr.Get("Access-Control-Allow-Origin"))
+
+	evil := map[string]string{"Origin": "https://evil.example", "Access-Control-Request-Method": "POST"}
+	status, hdr, _ = n.raw("OPTIONS", "/api/v1/widget/"+shop.Key+"/sessions", "", "", evil)
+	require.Equal(t, 403, status)
+	require.Empty(t, hdr.Get("Access-Control-Allow-Origin"))
+	status, hdr, _ = n.raw("OPTIONS", "/api/v1/widget/"+open.Key+"/attachments", "", "", evil)
+	require.Equal(t, 204, status, "an inbox without allowed origins accepts any site")
+	require.Equal(t, "https://evil.example", hdr.Get("Access-Control-Allow-Origin"))
+	_, hdr, _ = n.raw("OPTIONS", "/api/v1/users", "", "", evil)
+	require.Empty(t, hdr.Get("Access-Control-Allow-Origin"), "the agent API is never cross-origin")
+}
+
+// TestConversationPagingAndAssignment pages messages with next_cursor and
+// checks that an assignment update keeps the fields it does not name.
+func TestConversationPagingAndAssignment(t *testing.T) {
+	t.Parallel()
+	n := start(t, "sqlite")
+	f := n.tenant("Paging")
+	ctx := context.Background()
+	ib := n.inbox(f, nil)
+	conv := n.session(t, ib.Key, nil).ConversationID
+	for i := range 7 {
+		require.NoError(t, f.Admin.Do(ctx, http.MethodPost, "/api/v1/conversations/"+conv+"/messages",
+			map[string]any{"text": fmt.Sprint(i), "client_id": fmt.Sprintf("paging-%04d", i)}, nil))
+	}
+	var seqs []float64
+	path := "/api/v1/conversations/" + conv + "/messages?limit=3"
+	for {
+		var page struct {
+			Data []struct {
+				Seq float64 `json:"seq"`
+			} `json:"data"`
+			NextCursor *string `json:"next_cursor"`
+		}
+		require.NoError(t, f.Admin.Do(ctx, http.MethodGet, path, nil, &page))
+		for _, m := range page.Data {
+			seqs = append(seqs, m.Seq)
+		}
+		if page.NextCursor == nil {
+			break
+		}
+		path = "/api/v1/conversations/" + conv + "/messages?limit=3&cursor=" + *page.NextCursor
+	}
+	require.Equal(t, []float64{1, 2, 3, 4, 5, 6, 7}, seqs)
+
+	team, err := f.Admin.CreateTeam(ctx, map[string]any{"name": "Tier 2"})
+	require.NoError(t, err)
+	var c map[string]any
+	base := "/api/v1/conversations/" + conv + "/assignment"
+	require.NoError(t, f.Admin.Do(ctx, http.MethodPost, base, map[string]any{"assignee_id": f.AgentID}, &c))
+	require.NoError(t, f.Admin.Do(ctx, http.MethodPost, base, map[string]any{"team_id": team.ID}, &c))
+	require.Equal(t, f.AgentID, c["assignee_id"], "naming only the team keeps the assignee")
+	require.Equal(t, team.ID, c["team_id"])
+	var cleared map[string]any
+	require.NoError(t, f.Admin.Do(ctx, http.MethodPost, base, map[string]any{"assignee_id": nil}, &cleared))
+	require.Nil(t, cleared["assignee_id"], "null clears")
+	require.Equal(t, team.ID, cleared["team_id"])
+}

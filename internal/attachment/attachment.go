@@ -39,7 +39,7 @@ const (
 type Attachment struct {
 	ID       string `json:"id"`
 	TenantID string `json:"tenant_id"`
-	// ConversationID is empty until the message carrying the file is sent.
+	// ConversationID is the conversation the file was uploaded to.
 	ConversationID string       `json:"conversation_id"`
 	UploaderType   UploaderType `json:"uploader_type"`
 	UploaderID     string       `json:"uploader_id"`
@@ -84,9 +84,7 @@ type BlobStore interface {
 
 // Errors returned by the BlobStore and the policy checks.
 var (
-	ErrNotFound = errcode.New(errcode.NotFound, "attachment not found")
-	// ErrTooLarge and ErrTypeRefused borrow generic codes until
-	// attachment_too_large and attachment_type_refused are registered.
+	ErrNotFound    = errcode.New(errcode.NotFound, "attachment not found")
 	ErrTooLarge    = errcode.New(errcode.AttachmentTooLarge, "the attachment exceeds the size limit")
 	ErrTypeRefused = errcode.New(errcode.AttachmentType, "this type of file cannot be attached")
 	// ErrInvalidKey reports a malformed BlobStore key: a bug on our side,

@@ -19,6 +19,8 @@ import (
 type Inbound struct {
 	TenantID string
 	InboxID  string
+	// Channel is the inbox's channel, recorded on the customer's timeline.
+	Channel inbox.Channel
 	// From is how the channel knows the customer (a phone number, an email
 	// address, an OpenID …).
 	From customer.Identity

@@ -2,6 +2,8 @@ package channel
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"time"
 
@@ -43,7 +45,7 @@ func (g *Ingest) Receive(ctx context.Context, in *Inbound) (*Received, error) {
 		c, err := tx.Conversations().FindActive(ctx, in.TenantID, in.InboxID, cu.ID)
 		if errors.Is(err, conversation.ErrNotFound) {
 			c, err = g.Conversations.StartIn(ctx, tx, &conversation.StartParams{TenantID: in.TenantID, InboxID: in.InboxID,
-				CustomerID: cu.ID, Channel: string(in.From.Kind)})
+				CustomerID: cu.ID, Channel: string(in.Channel)})
 		}
 		if err != nil {
 			return err
@@ -65,11 +67,13 @@ func (g *Ingest) Receive(ctx context.Context, in *Inbound) (*Received, error) {
 }
 
 // clientID maps a provider's message ID into the client-ID space (8–64
-// characters), so retried webhooks are idempotent.
+// characters), so retried webhooks are idempotent. Long IDs are hashed, not
+// cut, so two IDs that share a prefix stay distinct.
 func clientID(external string) string {
 	id := "ext:" + external
 	if len(id) > 64 {
-		id = id[:64]
+		sum := sha256.Sum256([]byte(external))
+		return "exh:" + hex.EncodeToString(sum[:])[:60]
 	}
 	for len(id) < 8 {
 		id += "_"

@@ -68,6 +68,14 @@ func (h *Handler) listMessages(w http.ResponseWriter, r *http.Request, p *permis
 		n, _ := strconv.Atoi(v)
 		mp.Limit = n
 	}
+	if c := q.Get("cursor"); c != "" {
+		b, err := base64.RawURLEncoding.DecodeString(c)
+		n, perr := strconv.ParseInt(strings.TrimPrefix(string(b), "c1:"), 10, 64)
+		if err != nil || perr != nil || !strings.HasPrefix(string(b), "c1:") {
+			return errcode.New(errcode.InvalidCursor, "the cursor is not valid; start again without one")
+		}
+		mp.AfterSeq = n
+	}
 	ms, err := h.d.Conversations.Messages(r.Context(), p, mp)
 	if err != nil {
 		return err
@@ -122,13 +130,22 @@ func (h *Handler) setConversationStatus(w http.ResponseWriter, r *http.Request, 
 }
 
 func (h *Handler) assignConversation(w http.ResponseWriter, r *http.Request, p *permission.Principal) error {
-	var in struct {
-		AssigneeID *string `json:"assignee_id"`
-		TeamID     *string `json:"team_id"`
-	}
+	// Absent fields keep their value; null clears.
+	var in map[string]*string
 	if err := decode(r, &in); err != nil {
 		return err
 	}
-	c, err := h.d.Conversations.Assign(r.Context(), p, r.PathValue("id"), deref(in.AssigneeID), deref(in.TeamID))
+	cur, err := h.d.Conversations.Get(r.Context(), p, r.PathValue("id"))
+	if err != nil {
+		return err
+	}
+	assignee, team := cur.AssigneeID, cur.TeamID
+	if v, ok := in["assignee_id"]; ok {
+		assignee = deref(v)
+	}
+	if v, ok := in["team_id"]; ok {
+		team = deref(v)
+	}
+	c, err := h.d.Conversations.Assign(r.Context(), p, cur.ID, assignee, team)
 	return respond(w, http.StatusOK, c, err)
 }

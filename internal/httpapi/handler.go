@@ -121,6 +121,7 @@ func New(d Deps) (*Handler, error) {
 	h.mux.HandleFunc("GET /readyz", h.readyz)
 	h.mux.Handle("GET /metrics", h.metricsHandler())
 	h.mux.HandleFunc("GET /api/openapi.json", h.openapiJSON)
+	h.mux.HandleFunc("OPTIONS "+widgetPrefix, h.widgetPreflight)
 	h.mux.HandleFunc("/api/", h.noRoute)
 	if d.Web != nil {
 		h.mux.Handle("/", d.Web)
@@ -163,7 +164,11 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 // the body limit and request validation, in that order: a caller without
 // the permission learns nothing about what a valid body would be.
 func (h *Handler) adapt(rt route, op *operation) http.Handler {
+	widget := strings.HasPrefix(rt.pattern[strings.IndexByte(rt.pattern, ' ')+1:], widgetPrefix)
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if widget {
+			h.widgetCORS(w, r)
+		}
 		var p *permission.Principal
 		if rt.perm != public {
 			var err error

@@ -24,7 +24,7 @@ const (
 	idleAfter    = 120 * time.Second
 	writeWithin  = 10 * time.Second
 	replayPage   = 500
-	maxFrameSize = 64 << 10
+	maxFrameSize = 256 << 10 // holds a 20,000-character message even when every character is escaped
 )
 
 // delivery is one item of a client's queue.

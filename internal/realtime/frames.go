@@ -13,7 +13,6 @@ import (
 	"github.com/switchboardhq/switchboard/internal/conversation"
 )
 
-// Frame is any frame a client sends.
 // Frame is any frame a client sends (docs/protocol/webchat.md §4).
 type Frame struct {
 	Type           string   `json:"type"`

@@ -69,9 +69,11 @@ func (b *Batcher) Stop() {
 }
 
 // Do runs fn in a write transaction and returns once its changes are
-// durable, or with fn's error (its changes undone). Once submitted, the
-// write is carried out even if ctx ends, so the caller learns its outcome;
-// a caller that gives up may retry idempotently.
+// durable, or with fn's error (its changes undone). A write whose ctx has
+// ended before its turn is skipped (Do returns ctx's error); once it has
+// started it completes, and Do waits for the outcome. Savepoint statements
+// are built here, not in queries/: they are transaction control, not data
+// access.
 func (b *Batcher) Do(ctx context.Context, fn func(*Tx) error) error {
 	if !b.grouped() {
 		return b.s.InTx(ctx, fn)

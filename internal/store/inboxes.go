@@ -17,6 +17,8 @@ type inboxQueries struct {
 	List             string `query:"InboxList"`
 	Update           string `query:"InboxUpdate"`
 	HasConversations string `query:"InboxHasConversations"`
+	EmptyContacts    string `query:"InboxEmptyContactsDelete"`
+	EmptyConvs       string `query:"InboxEmptyConversationsDelete"`
 	Delete           string `query:"InboxDelete"`
 	OfUser           string `query:"InboxesOfUser"`
 }
@@ -103,6 +105,11 @@ func (s *Inboxes) Delete(ctx context.Context, tenantID, id string) error {
 		}
 		if n > 0 {
 			return inbox.ErrInUse
+		}
+		for _, stmt := range []string{s.q.EmptyContacts, s.q.EmptyConvs} {
+			if _, err := q.Exec(ctx, stmt, tenantID, id); err != nil {
+				return err
+			}
 		}
 		k, err := q.Exec(ctx, s.q.Delete, tenantID, id)
 		return affected(k, err, inbox.ErrNotFound)

@@ -21,7 +21,7 @@ ORDER BY created_at DESC, id DESC LIMIT 1;
 
 -- name: ConversationList
 -- Newest activity first; conversations without messages are not listed.
--- $11/$12 are the keyset cursor (last_message_at, id) of the previous page.
+-- $9/$10 are the keyset cursor (last_message_at, id) of the previous page.
 SELECT id, tenant_id, inbox_id, customer_id, contact_id, status, COALESCE(assignee_id, ''), COALESCE(team_id, ''),
        last_seq, last_message_at, snoozed_until, visitor_read_seq, agent_read_seq, created_at, updated_at
 FROM conversations c

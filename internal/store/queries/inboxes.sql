@@ -32,7 +32,16 @@ ORDER BY i.id LIMIT $4;
 UPDATE inboxes SET name = $3, identity_secret = $4, settings = $5, updated_at = $6 WHERE tenant_id = $1 AND id = $2;
 
 -- name: InboxHasConversations
-SELECT count(*) FROM conversations WHERE tenant_id = $1 AND inbox_id = $2;
+-- Only conversations with messages keep an inbox: widget sessions that
+-- never wrote leave empty ones, which go with the inbox.
+SELECT count(*) FROM conversations WHERE tenant_id = $1 AND inbox_id = $2 AND last_seq > 0;
+
+-- name: InboxEmptyContactsDelete
+DELETE FROM contacts WHERE tenant_id = $1 AND inbox_id = $2
+  AND conversation_id IN (SELECT id FROM conversations WHERE tenant_id = $1 AND inbox_id = $2 AND last_seq = 0);
+
+-- name: InboxEmptyConversationsDelete
+DELETE FROM conversations WHERE tenant_id = $1 AND inbox_id = $2 AND last_seq = 0;
 
 -- name: InboxDelete
 DELETE FROM inboxes WHERE tenant_id = $1 AND id = $2;

@@ -84,9 +84,10 @@ func testInboxes(t *testing.T, b *Bundle) {
 	require.Len(t, mine, 1)
 	require.Equal(t, served.ID, mine[0].ID)
 
-	b.Conversation(t, served)
+	b.Conversation(t, in) // opened by a widget, never written to
+	require.NoError(t, b.Stores.Inboxes.Delete(b.ctx, b.A.ID, in.ID), "empty conversations do not keep an inbox")
+	b.Message(t, b.Conversation(t, served), "keeps-inbox", false)
 	require.ErrorIs(t, b.Stores.Inboxes.Delete(b.ctx, b.A.ID, served.ID), inbox.ErrInUse)
-	require.NoError(t, b.Stores.Inboxes.Delete(b.ctx, b.A.ID, in.ID))
 	require.ErrorIs(t, b.Stores.Inboxes.Delete(b.ctx, b.A.ID, in.ID), inbox.ErrNotFound)
 }
 

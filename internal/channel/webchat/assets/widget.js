@@ -267,7 +267,7 @@ form.composer .icon{color:var(--muted)}form.composer .sendb{color:var(--accent)}
     el.classList.toggle('failed', p.state === 'failed');
     el.dataset.state = p.state;
     st.replaceChildren(p.state === 'failed' ? t('failed') : t('sending'));
-    if (p.state === 'failed') st.append(h('button', { type: 'button', onclick: () => { p.state = 'pending'; p.tries = 0; setState(p); sendPending(p); } }, t('retry')));
+    if (p.state === 'failed') st.append(h('button', { type: 'button', onclick: () => { p.state = 'pending'; p.tries = 0; setState(p); flush(); } }, t('retry')));
   }
   function dropPending(id) {
     const p = S.conv.pending.get(id);
@@ -275,6 +275,7 @@ form.composer .icon{color:var(--muted)}form.composer .sendb{color:var(--accent)}
     S.conv.pending.delete(id);
     els.get('c' + id)?.remove();
     els.delete('c' + id);
+    flush();
   }
   function renderAll() {
     for (const el of els.values()) el.remove();
@@ -308,12 +309,19 @@ form.composer .icon{color:var(--muted)}form.composer .sendb{color:var(--accent)}
   function resume() {
     S.resumeAsked = wsSend({ type: 'resume', conversation_id: S.conv.id, after_seq: S.conv.top });
   }
-  function sendPending(p) {
+  // Pending messages go out one at a time, in the order they were written, so
+  // a refused or unacknowledged one is never overtaken by the next.
+  function flush() {
+    const p = S.live && [...S.conv.pending.values()].find((x) => x.state === 'pending');
+    if (p && !p.timer) transmit(p);
+  }
+  function transmit(p) {
     clearTimeout(p.timer);
+    p.timer = null;
     if (p.state !== 'pending' || !S.live) return; // sent again after the next connect
     const f = { type: 'message', client_id: p.client_id, conversation_id: S.conv.id, text: p.text };
     if (p.attachment_ids && p.attachment_ids.length) f.attachment_ids = p.attachment_ids;
-    if (wsSend(f)) p.timer = setTimeout(() => sendPending(p), 10000); // no ack yet: send again, same client_id
+    if (wsSend(f)) p.timer = setTimeout(() => transmit(p), 10000); // no ack yet: send again, same client_id
   }
   function queue(text, attachments) {
     if (!S.conv) S.conv = newConv('');
@@ -321,7 +329,7 @@ form.composer .icon{color:var(--muted)}form.composer .sendb{color:var(--accent)}
     S.conv.pending.set(p.client_id, p);
     showPending(p);
     after();
-    sendPending(p);
+    flush();
     if (!S.session) startSession();
   }
   function submit() {
@@ -488,7 +496,7 @@ form.composer .icon{color:var(--muted)}form.composer .sendb{color:var(--accent)}
       opened = true; S.live = true; S.fails = 0;
       status();
       resume();
-      for (const p of S.conv.pending.values()) sendPending(p);
+      flush();
       markRead();
       clearInterval(S.pingT);
       S.pingT = setInterval(() => wsSend({ type: 'ping' }), 30000);
@@ -499,7 +507,7 @@ form.composer .icon{color:var(--muted)}form.composer .sendb{color:var(--accent)}
       S.ws = null; S.live = false; S.resumeAsked = false; S.readSent = 0;
       clearInterval(S.pingT);
       showTyping({ typing: false });
-      for (const p of S.conv.pending.values()) clearTimeout(p.timer);
+      for (const p of S.conv.pending.values()) { clearTimeout(p.timer); p.timer = null; }
       if (!opened) S.fails++;
       status();
       reconnect();
@@ -570,13 +578,16 @@ form.composer .icon{color:var(--muted)}form.composer .sendb{color:var(--accent)}
     clearTimeout(p.timer);
     const retry = f.retry_after_ms != null || ['rate_limited', 'internal', 'not_ready'].includes(f.code);
     if (retry) {
-      p.timer = setTimeout(() => sendPending(p), f.retry_after_ms ?? backoff(p.tries++));
+      p.timer = setTimeout(() => transmit(p), f.retry_after_ms ?? backoff(p.tries++));
     } else if (f.code === 'not_found' && !p.refreshed) {
       p.refreshed = true; // the conversation changed; the next session names the current one
-      startSession().then(() => sendPending(p));
+      p.timer = null;
+      startSession().then(() => transmit(p));
     } else {
       p.state = 'failed';
+      p.timer = null;
       setState(p);
+      flush();
     }
   }
 
