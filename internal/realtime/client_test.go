@@ -40,8 +40,11 @@ func serveOne(t *testing.T, h *Hub) (*websocket.Conn, chan *Client) {
 		c.Serve(r.Context(), map[string]string{"type": "hello"}, Handlers{})
 	}))
 	t.Cleanup(srv.Close)
-	conn, _, err := websocket.Dial(context.Background(), "ws"+strings.TrimPrefix(srv.URL, "http"), nil)
+	conn, res, err := websocket.Dial(context.Background(), "ws"+strings.TrimPrefix(srv.URL, "http"), nil)
 	require.NoError(t, err)
+	if res.Body != nil {
+		_ = res.Body.Close()
+	}
 	t.Cleanup(func() { _ = conn.CloseNow() })
 	return conn, clients
 }
