@@ -1,0 +1,106 @@
+package e2e_test
+
+import (
+	"bufio"
+	"context"
+	"io"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/switchboardhq/switchboard/internal/store/storetest"
+)
+
+// chromiumPath is Debian's Chromium, installed by .ci/browser-setup.sh.
+const chromiumPath = "/usr/bin/chromium"
+
+// TestBrowserWidget runs the real-browser tests in e2e/browser (node --test
+// with playwright-core driving headless Chromium) against an in-process node:
+// a visitor on the demo page and an agent on the REST API talk to each other,
+// a reload keeps history and identity, zh-CN browsers get Chinese, and markup
+// is shown as text. Screenshots go to $SWITCHBOARD_TEST_ARTIFACTS/browser
+// when that is set, else to a temporary directory.
+func TestBrowserWidget(t *testing.T) {
+	t.Parallel()
+	if testing.Short() {
+		t.Skip("starts a browser")
+	}
+	if _, err := os.Stat(chromiumPath); err != nil {
+		storetest.SkipOrFail(t, "no Chromium at "+chromiumPath+" (run .ci/browser-setup.sh)")
+	}
+	nodeBin, err := exec.LookPath("node")
+	if err != nil {
+		storetest.SkipOrFail(t, "no node on PATH (run .ci/browser-setup.sh)")
+	}
+	if _, err := os.Stat(filepath.Join("browser", "node_modules", "playwright-core", "package.json")); err != nil {
+		storetest.SkipOrFail(t, "e2e/browser/node_modules/playwright-core is missing (run .ci/browser-setup.sh)")
+	}
+
+	n := start(t, "sqlite")
+	f := n.tenant("Browser")
+	ctx := context.Background()
+	// The agent is a member of the inbox, so the inbox's unassigned
+	// conversations are in their list. The pre-chat form is on, so the
+	// tests fill it in.
+	var inbox struct {
+		ID  string `json:"id"`
+		Key string `json:"key"`
+	}
+	require.NoError(t, f.Admin.Do(ctx, http.MethodPost, "/api/v1/inboxes", map[string]any{
+		"channel": "webchat", "name": "Browser test",
+		"member_ids": []string{f.AgentID},
+		"settings": map[string]any{
+			"greeting": "Hello! How can we help?",
+			"prechat":  map[string]any{"enabled": true, "fields": []string{"name", "email"}},
+		},
+	}, &inbox))
+	require.NotEmpty(t, inbox.Key)
+
+	artifacts := t.TempDir()
+	if dir := os.Getenv("SWITCHBOARD_TEST_ARTIFACTS"); dir != "" {
+		artifacts = filepath.Join(dir, "browser")
+		require.NoError(t, os.MkdirAll(artifacts, 0o755))
+	}
+	t.Logf("screenshots in %s", artifacts)
+
+	runCtx, cancel := context.WithTimeout(ctx, 4*time.Minute)
+	defer cancel()
+	cmd := exec.CommandContext(runCtx, nodeBin, "--test", "--test-concurrency=1", "e2e/browser/")
+	cmd.Dir = ".." // the module root
+	cmd.Env = append(os.Environ(),
+		"SB_BASE_URL="+n.base,
+		"SB_INBOX_KEY="+inbox.Key,
+		"SB_INBOX_ID="+inbox.ID,
+		"SB_AGENT_EMAIL="+f.Emails["agent"],
+		"SB_AGENT_PASSWORD="+testPassword,
+		"SB_ARTIFACTS="+artifacts,
+		"SB_CHROMIUM="+chromiumPath,
+	)
+	pr, pw := io.Pipe()
+	cmd.Stdout, cmd.Stderr = pw, pw
+	var wg sync.WaitGroup
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		sc := bufio.NewScanner(pr)
+		sc.Buffer(make([]byte, 64*1024), 1024*1024)
+		for sc.Scan() {
+			t.Log(sc.Text())
+		}
+		_, _ = io.Copy(io.Discard, pr) // a line over the buffer: keep the writer unblocked
+	}()
+	cmd.WaitDelay = 10 * time.Second // a browser left behind must not hold the output pipe open
+	runErr := cmd.Start()
+	if runErr == nil {
+		runErr = cmd.Wait()
+	}
+	_ = pw.Close()
+	wg.Wait()
+	require.NoError(t, runErr, "node --test e2e/browser/ failed; see the log above and the screenshots in %s", artifacts)
+}
