@@ -118,3 +118,21 @@ func TestBackupWhileRunning(t *testing.T) {
 	_, err = st.Users.GetByEmail(context.Background(), "missing@backup.example")
 	require.ErrorIs(t, err, user.ErrNotFound)
 }
+
+func TestCLIInboxesAndConversations(t *testing.T) {
+	t.Parallel()
+	n := start(t, "sqlite")
+	f := n.tenant("CLI Chat")
+	env := map[string]string{"SWITCHBOARD_SERVER": n.base, "SWITCHBOARD_TOKEN": f.Admin.Token}
+	code, out, errOut := runCLI(t, env, "", "inboxes", "create", `{"channel":"webchat","name":"Site"}`)
+	require.Equal(t, 0, code, errOut)
+	var ib struct{ Key, Snippet string }
+	require.NoError(t, json.Unmarshal([]byte(out), &ib))
+	require.Contains(t, ib.Snippet, ib.Key)
+	s := n.session(t, ib.Key, nil)
+	require.NoError(t, f.Admin.Do(context.Background(), "POST", "/api/v1/conversations/"+s.ConversationID+"/messages",
+		map[string]any{"text": "hi", "client_id": "cli-chat-0001"}, nil))
+	code, out, errOut = runCLI(t, env, "", "conversations", "list", "--filter", "status=open")
+	require.Equal(t, 0, code, errOut)
+	require.Contains(t, out, s.ConversationID)
+}

@@ -51,6 +51,8 @@ func commands() []command {
 		{"teams", "teams list|get|create|update|delete", "Manage teams.", resourceCmd("teams")},
 		{"skills", "skills list|get|create|update|delete", "Manage skills.", resourceCmd("skills")},
 		{"tokens", "tokens list|create|revoke", "Manage your API tokens.", resourceCmd("tokens")},
+		{"inboxes", "inboxes list|get|create|update|delete", "Manage inboxes (web chat).", resourceCmd("inboxes")},
+		{"conversations", "conversations list|get [--filter status=open]", "Read conversations.", resourceCmd("conversations")},
 		{"audit", "audit list [--filter action=user.]", "Read the audit log.", resourceCmd("audit")},
 	}
 }
