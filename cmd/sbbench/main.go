@@ -37,11 +37,11 @@ type subcommand struct {
 }
 
 func subcommands() []subcommand {
-	return []subcommand{
+	return append([]subcommand{
 		{"startup", "start a server binary repeatedly and time it to HTTP 200 on /readyz (cold and warm data dir)", startupCmd},
 		{"login", "time POST /api/v1/auth/login (-n logins, -c concurrent)", loginCmd},
 		{"me", "closed-loop authenticated GET /api/v1/me with -c workers for -duration", meCmd},
-	}
+	}, chatSubcommands()...)
 }
 
 func run(ctx context.Context, args []string, out, errw io.Writer) int {
@@ -71,7 +71,7 @@ func run(ctx context.Context, args []string, out, errw io.Writer) int {
 func usage(w io.Writer) {
 	fmt.Fprintln(w, "sbbench — Switchboard load generator (loopback only).\n\nUsage: sbbench COMMAND [flags]\n\nCommands:")
 	for _, c := range subcommands() {
-		fmt.Fprintf(w, "  %-8s %s\n", c.name, c.summary)
+		fmt.Fprintf(w, "  %-18s %s\n", c.name, c.summary)
 	}
 	fmt.Fprintln(w, "\nRun \"sbbench COMMAND -h\" for a command's flags.")
 }
