@@ -19,12 +19,13 @@ import (
 
 // Timings of the socket protocol (docs/protocol/webchat.md §5).
 const (
-	pingEvery    = 25 * time.Second
-	pongWithin   = 20 * time.Second
-	idleAfter    = 120 * time.Second
-	writeWithin  = 10 * time.Second
-	replayPage   = 500
-	maxFrameSize = 256 << 10 // holds a 20,000-character message even when every character is escaped
+	pingEvery       = 25 * time.Second
+	pongWithin      = 20 * time.Second
+	idleAfter       = 120 * time.Second
+	writeWithin     = 10 * time.Second
+	replayPage      = 500
+	maxFrameSize    = 256 << 10
+	visitorQueueLen = 128 // holds a 20,000-character message even when every character is escaped
 )
 
 // delivery is one item of a client's queue.
@@ -53,7 +54,7 @@ type Client struct {
 	customerID string                // visitors
 	principal  *permission.Principal // agents
 
-	events    chan delivery
+	events    chan *delivery
 	done      chan struct{}
 	closeOnce sync.Once
 	lastSeen  atomic.Int64
@@ -74,8 +75,14 @@ type ClientParams struct {
 func (h *Hub) NewClient(ctx context.Context, conn *websocket.Conn, p ClientParams) (*Client, error) {
 	id := make([]byte, 8)
 	_, _ = rand.Read(id)
+	// A visitor's socket carries one customer's conversations: a short
+	// queue suffices, and 15,000 of them must fit in memory.
+	qlen := h.cfg.QueueLen
+	if p.Principal == nil {
+		qlen = min(qlen, visitorQueueLen)
+	}
 	c := &Client{hub: h, conn: conn, id: hex.EncodeToString(id), tenantID: p.TenantID, customerID: p.CustomerID,
-		principal: p.Principal, events: make(chan delivery, h.cfg.QueueLen), done: make(chan struct{}),
+		principal: p.Principal, events: make(chan *delivery, qlen), done: make(chan struct{}),
 		cursors: map[string]int64{}, inboxes: map[string]bool{}}
 	if !c.visitor() {
 		if err := c.loadInboxes(ctx); err != nil {
@@ -110,7 +117,7 @@ func (c *Client) loadInboxes(ctx context.Context) error {
 
 // offer queues d without blocking; a full queue means the client does not
 // keep up, and it is disconnected.
-func (c *Client) offer(d delivery) {
+func (c *Client) offer(d *delivery) {
 	select {
 	case c.events <- d:
 	case <-c.done:
@@ -151,7 +158,7 @@ func (c *Client) WriteError(ctx context.Context, clientID string, err error) err
 // and then continue live. The caller has checked the client may see it.
 func (c *Client) Resume(ctx context.Context, conversationID string, after int64) error {
 	select {
-	case c.events <- delivery{resume: &resumeReq{conversationID: conversationID, after: after}}:
+	case c.events <- &delivery{resume: &resumeReq{conversationID: conversationID, after: after}}:
 		return nil
 	case <-c.done:
 		return errors.New("realtime: client closed")
@@ -253,7 +260,7 @@ func (c *Client) deliver(ctx context.Context) {
 	}
 }
 
-func (c *Client) handle(ctx context.Context, d delivery) error {
+func (c *Client) handle(ctx context.Context, d *delivery) error {
 	switch {
 	case d.resume != nil:
 		return c.replay(ctx, d.resume)
@@ -288,7 +295,7 @@ func (c *Client) canSee(m conversation.Meta) bool {
 
 // message delivers a live message in order: duplicates are dropped and a
 // gap is filled from the database first.
-func (c *Client) message(ctx context.Context, d delivery) error {
+func (c *Client) message(ctx context.Context, d *delivery) error {
 	if !c.canSee(d.meta) || (c.visitor() && d.msg.Private) {
 		return nil
 	}
@@ -355,7 +362,7 @@ func (c *Client) replay(ctx context.Context, r *resumeReq) error {
 	return c.Write(ctx, resumedFrame{Type: "resumed", ConversationID: r.conversationID, LastSeq: after})
 }
 
-func (c *Client) relayNotice(ctx context.Context, d delivery) error {
+func (c *Client) relayNotice(ctx context.Context, d *delivery) error {
 	n := d.notice
 	if n.From == c.id || !c.canSee(d.meta) {
 		return nil

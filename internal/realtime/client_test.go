@@ -49,8 +49,8 @@ func serveOne(t *testing.T, h *Hub) (*websocket.Conn, chan *Client) {
 	return conn, clients
 }
 
-func msg(conv string, seq int64) delivery {
-	return delivery{meta: conversation.Meta{ID: conv}, msg: &conversation.Message{ID: conv + "-m", ConversationID: conv, Seq: seq}}
+func msg(conv string, seq int64) *delivery {
+	return &delivery{meta: conversation.Meta{ID: conv}, msg: &conversation.Message{ID: conv + "-m", ConversationID: conv, Seq: seq}}
 }
 
 // TestSlowConsumerIsDisconnected blocks a client's delivery (a gap fill

@@ -164,7 +164,7 @@ func (h *Hub) dispatch(subject string, data []byte) {
 			h.cfg.Logger.Warn("realtime: undecodable event", "subject", subject)
 			return
 		}
-		d := delivery{meta: mc.Conversation, msg: mc.Message}
+		d := &delivery{meta: mc.Conversation, msg: mc.Message}
 		h.offer(env.TenantID, mc.Conversation.CustomerID, d, !mc.Message.Private)
 	case subject == SubjectPresence:
 		h.notePresence(data)
@@ -174,11 +174,11 @@ func (h *Hub) dispatch(subject string, data []byte) {
 			return
 		}
 		meta := conversation.Meta{ID: n.ConversationID, InboxID: n.InboxID, CustomerID: n.CustomerID, AssigneeID: n.AssigneeID}
-		h.offer(n.TenantID, n.CustomerID, delivery{meta: meta, notice: &n}, true)
+		h.offer(n.TenantID, n.CustomerID, &delivery{meta: meta, notice: &n}, true)
 	case subject == "sb.inbox.updated":
 		var env envelope
 		if json.Unmarshal(data, &env) == nil {
-			h.offer(env.TenantID, "", delivery{refreshInboxes: true}, false)
+			h.offer(env.TenantID, "", &delivery{refreshInboxes: true}, false)
 		}
 	case strings.HasPrefix(subject, "sb.conversation."):
 		var env envelope
@@ -186,14 +186,14 @@ func (h *Hub) dispatch(subject string, data []byte) {
 		if json.Unmarshal(data, &env) != nil || json.Unmarshal(env.Data, &ch) != nil || ch.Conversation == nil {
 			return
 		}
-		d := delivery{meta: conversation.MetaOf(ch.Conversation), changed: &ch, event: subject[len("sb.conversation."):]}
+		d := &delivery{meta: conversation.MetaOf(ch.Conversation), changed: &ch, event: subject[len("sb.conversation."):]}
 		h.offer(env.TenantID, "", d, false)
 	}
 }
 
 // offer queues d for the tenant's agents and, when toVisitors, for the
 // customer's visitor sockets.
-func (h *Hub) offer(tenantID, customerID string, d delivery, toVisitors bool) {
+func (h *Hub) offer(tenantID, customerID string, d *delivery, toVisitors bool) {
 	h.mu.RLock()
 	targets := make([]*Client, 0, len(h.agents[tenantID])+1)
 	for c := range h.agents[tenantID] {

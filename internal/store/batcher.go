@@ -14,6 +14,19 @@ const maxBatch = 256
 // ErrStopped is returned by Batcher.Do after Stop.
 var ErrStopped = errors.New("store: batcher stopped")
 
+// errRetryIsolated rolls back an optimistic batch pass that had a failure.
+var errRetryIsolated = errors.New("store: a write in the batch failed")
+
+// safeCall runs fn, turning a panic into an error.
+func safeCall(tx *Tx, fn func(*Tx) error) (err error) {
+	defer func() {
+		if v := recover(); v != nil {
+			err = fmt.Errorf("store: write panicked: %v", v)
+		}
+	}()
+	return fn(tx)
+}
+
 // Batcher is group commit for SQLite: writes submitted concurrently run in
 // one transaction, each inside its own savepoint (a failing write rolls back
 // alone), and all are answered after one commit — one fsync for the whole
@@ -159,6 +172,10 @@ func (b *Batcher) commit(batch []*batchReq) {
 		})
 		return
 	}
+	// Optimistic pass: the writes share the transaction without
+	// savepoints. Failures are rare; when one happens the whole pass is
+	// rolled back and the batch runs again with a savepoint per write, so
+	// only the failing write is undone.
 	results := make([]error, len(batch))
 	err := b.s.InTx(context.Background(), func(tx *Tx) error {
 		for i, r := range batch {
@@ -166,10 +183,25 @@ func (b *Batcher) commit(batch []*batchReq) {
 				results[i] = err // abandoned before it started: do nothing
 				continue
 			}
-			results[i] = b.inSavepoint(tx, i, r.fn)
+			if results[i] = safeCall(tx, r.fn); results[i] != nil {
+				return errRetryIsolated
+			}
 		}
 		return nil
 	})
+	if errors.Is(err, errRetryIsolated) {
+		results = make([]error, len(batch))
+		err = b.s.InTx(context.Background(), func(tx *Tx) error {
+			for i, r := range batch {
+				if err := r.ctx.Err(); err != nil {
+					results[i] = err
+					continue
+				}
+				results[i] = b.inSavepoint(tx, i, r.fn)
+			}
+			return nil
+		})
+	}
 	for i, r := range batch {
 		if err != nil && results[i] == nil {
 			results[i] = fmt.Errorf("store: group commit: %w", err)
@@ -188,9 +220,6 @@ func (b *Batcher) inSavepoint(tx *Tx, i int, fn func(*Tx) error) (err error) {
 		return err
 	}
 	defer func() {
-		if v := recover(); v != nil {
-			err = fmt.Errorf("store: write panicked: %v", v)
-		}
 		if err != nil {
 			_, _ = tx.q.Exec(ctx, "ROLLBACK TO "+name)
 		}
@@ -198,7 +227,7 @@ func (b *Batcher) inSavepoint(tx *Tx, i int, fn func(*Tx) error) (err error) {
 			err = rerr
 		}
 	}()
-	return fn(tx)
+	return safeCall(tx, fn)
 }
 
 // BatchAs adapts Batcher.Do to a domain's transaction interface, like InTxAs.

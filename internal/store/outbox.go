@@ -13,6 +13,7 @@ type outboxQueries struct {
 	Lock    string `query:"OutboxLock"`
 	Pending string `query:"OutboxPending"`
 	Delete  string `query:"OutboxDelete"`
+	UpTo    string `query:"OutboxDeleteUpTo"`
 	Count   string `query:"OutboxCount"`
 }
 
@@ -61,6 +62,9 @@ func (s *Outbox) Append(ctx context.Context, evs ...event.Event) error {
 // after committing the deletion of the published prefix. 0 with a nil error
 // means nothing was pending or another node holds the outbox.
 func (s *Outbox) Claim(ctx context.Context, max int, publish func([]event.Pending) (int, error)) (int, error) {
+	if s.c.db.Dialect() == "sqlite" {
+		return s.claimSingleWriter(ctx, max, publish)
+	}
 	done := 0
 	var pubErr error
 	err := s.c.atomic(ctx, func(q sqldb.Querier) error {
@@ -82,8 +86,12 @@ func (s *Outbox) Claim(ctx context.Context, max int, publish func([]event.Pendin
 		}
 		var n int
 		n, pubErr = publish(pending)
-		for _, p := range pending[:n] {
-			if _, err := q.Exec(ctx, s.q.Delete, p.Seq); err != nil {
+		if n > 0 {
+			seqs := make([]int64, n)
+			for i, p := range pending[:n] {
+				seqs[i] = p.Seq
+			}
+			if _, err := q.Exec(ctx, s.q.Delete, seqs); err != nil {
 				return err
 			}
 		}
@@ -96,6 +104,32 @@ func (s *Outbox) Claim(ctx context.Context, max int, publish func([]event.Pendin
 		return 0, wrap("claim outbox", err)
 	}
 	return done, pubErr
+}
+
+// claimSingleWriter is Claim for SQLite: one process owns the outbox and
+// commits in seq order, so the relay reads without a transaction, publishes
+// without holding the single writer connection (message writes go on
+// meanwhile), and deletes the published prefix with one statement.
+func (s *Outbox) claimSingleWriter(ctx context.Context, max int, publish func([]event.Pending) (int, error)) (int, error) {
+	rows, err := s.c.read().Query(ctx, s.q.Pending, max)
+	batch, err := collect(rows, err, func(r sqldb.Row) (*event.Pending, error) {
+		var p event.Pending
+		return &p, r.Scan(&p.Seq, &p.ID, &p.Subject, &p.Payload)
+	}, "outbox pending")
+	if err != nil || len(batch) == 0 {
+		return 0, err
+	}
+	pending := make([]event.Pending, len(batch))
+	for i, p := range batch {
+		pending[i] = *p
+	}
+	n, pubErr := publish(pending)
+	if n > 0 {
+		if _, err := s.c.write().Exec(ctx, s.q.UpTo, pending[n-1].Seq); err != nil {
+			return 0, wrap("claim outbox", err)
+		}
+	}
+	return n, pubErr
 }
 
 // Count returns the number of events waiting to be published.

@@ -74,8 +74,18 @@ func (s *Socket) Serve(w http.ResponseWriter, r *http.Request, v *Visitor, ip st
 
 func (s *Socket) handlers(cl *realtime.Client, v *Visitor, ip string) realtime.Handlers {
 	tenantID, customerID := v.Inbox.TenantID, v.Customer.ID
+	// A conversation never changes customer, so ownership is checked once
+	// per socket (the handlers run on the socket's reader goroutine).
+	owned := map[string]*conversation.Conversation{}
 	own := func(ctx context.Context, id string) (*conversation.Conversation, error) {
-		return s.Conversations.GetForCustomer(ctx, tenantID, customerID, id)
+		if c, ok := owned[id]; ok {
+			return c, nil
+		}
+		c, err := s.Conversations.GetForCustomer(ctx, tenantID, customerID, id)
+		if err == nil {
+			owned[id] = c
+		}
+		return c, err
 	}
 	return realtime.Handlers{
 		Message: func(ctx context.Context, f *realtime.Frame) error {

@@ -12,6 +12,7 @@ import (
 	"errors"
 	"io"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/switchboardhq/switchboard/internal/conversation"
@@ -31,6 +32,17 @@ type Inboxes interface {
 type Service struct {
 	cfg      Config
 	sessions *ratelimit.Limiter // per client IP
+	// inboxes caches inboxes by key for inboxCacheTTL: every session and
+	// socket names its inbox, and settings changes may take that long to
+	// reach visitors.
+	inboxes sync.Map // key → cachedInbox
+}
+
+const inboxCacheTTL = 5 * time.Second
+
+type cachedInbox struct {
+	in      *inbox.Inbox
+	expires time.Time
 }
 
 // Config wires a Service.
@@ -131,7 +143,14 @@ func (s *Service) Open(ctx context.Context, p *SessionParams) (*Session, error) 
 }
 
 func (s *Service) inbox(ctx context.Context, key string) (*inbox.Inbox, error) {
+	now := s.cfg.Now()
+	if v, ok := s.inboxes.Load(key); ok && now.Before(v.(cachedInbox).expires) {
+		return v.(cachedInbox).in, nil
+	}
 	in, err := s.cfg.Inboxes.GetByKey(ctx, key)
+	if err == nil && in.Channel == inbox.ChannelWebchat {
+		s.inboxes.Store(key, cachedInbox{in: in, expires: now.Add(inboxCacheTTL)})
+	}
 	if errors.Is(err, inbox.ErrNotFound) || (err == nil && in.Channel != inbox.ChannelWebchat) {
 		return nil, ErrUnknownInbox
 	}

@@ -10,6 +10,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"strings"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -27,6 +28,9 @@ var migrations embed.FS
 
 // Migrations returns the embedded migration files.
 func Migrations() embed.FS { return migrations }
+
+// defaultPoolSize is the connection pool size unless the URL sets one.
+const defaultPoolSize = 32
 
 // maxTxAttempts bounds retries of a transaction that failed with a
 // serialisation failure or deadlock.
@@ -49,6 +53,12 @@ func Open(ctx context.Context, url string) (*DB, error) {
 	// Acknowledged writes must survive a crash of the database host: never
 	// inherit a relaxed server or role default.
 	cfg.ConnConfig.RuntimeParams["synchronous_commit"] = "on"
+	// Every message is its own durable transaction here; with pgx's default
+	// of max(4, cores) connections, commits queue behind four fsyncs at a
+	// time. A URL's pool_max_conns still wins.
+	if !strings.Contains(url, "pool_max_conns") {
+		cfg.MaxConns = defaultPoolSize
+	}
 	pool, err := pgxpool.NewWithConfig(ctx, cfg)
 	if err != nil {
 		return nil, fmt.Errorf("postgres: connect: %w", err)

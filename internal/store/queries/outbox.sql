@@ -12,5 +12,10 @@ SELECT seq, id, subject, payload FROM outbox ORDER BY seq LIMIT $1;
 -- name: OutboxDelete
 DELETE FROM outbox WHERE seq = $1;
 
+-- name: OutboxDeleteUpTo
+-- SQLite only: with one writer, seqs are committed in order, so everything
+-- up to the last published seq has been published.
+DELETE FROM outbox WHERE seq <= $1;
+
 -- name: OutboxCount
 SELECT count(*) FROM outbox;
