@@ -216,4 +216,7 @@ var (
 	ErrPrivateByUser = errcode.New(errcode.Forbidden, "only agents can write private notes")
 	ErrStatusChanged = errcode.New(errcode.Conflict, "the conversation's status changed meanwhile")
 	ErrAttachment    = errcode.New(errcode.UnknownAttachment, "an attachment was not uploaded to this conversation by you, or was sent already")
+	// ErrDuplicateClientID is Append's report that the client ID already
+	// produced a message; Send then returns that message.
+	ErrDuplicateClientID = errcode.New(errcode.Conflict, "the client_id was used before in this conversation")
 )

@@ -153,17 +153,24 @@ func (s *Service) Send(ctx context.Context, p *SendParams) (*Sent, error) {
 	if err := checkSend(p); err != nil {
 		return nil, err
 	}
+	// The fast path does not look for an earlier message with this client
+	// ID: the unique index refuses a duplicate, and only then is the write
+	// repeated with the lookup (a resend is rare; every message pays for a
+	// lookup otherwise).
 	out := &Sent{}
-	err := s.cfg.Write(ctx, func(tx Tx) error {
+	lookup := false
+	write := func(tx Tx) error {
 		out.Message, out.Duplicate = nil, false
 		store := tx.Conversations()
-		dup, err := store.MessageByClientID(ctx, p.TenantID, p.ConversationID, p.ClientID)
-		if err == nil {
-			out.Message, out.Duplicate = dup, true
-			return nil
-		}
-		if !errors.Is(err, ErrNotFound) {
-			return err
+		if lookup {
+			dup, err := store.MessageByClientID(ctx, p.TenantID, p.ConversationID, p.ClientID)
+			if err == nil {
+				out.Message, out.Duplicate = dup, true
+				return nil
+			}
+			if !errors.Is(err, ErrNotFound) {
+				return err
+			}
 		}
 		c, err := store.Get(ctx, p.TenantID, p.ConversationID)
 		if err != nil {
@@ -188,7 +195,12 @@ func (s *Service) Send(ctx context.Context, p *SendParams) (*Sent, error) {
 			evs = append(evs, event.Event{Subject: EventCreated, TenantID: p.TenantID, At: now, Data: Changed{Conversation: c}})
 		}
 		return tx.Outbox().Append(ctx, evs...)
-	})
+	}
+	err := s.cfg.Write(ctx, write)
+	if errors.Is(err, ErrDuplicateClientID) {
+		lookup = true
+		err = s.cfg.Write(ctx, write)
+	}
 	if err != nil {
 		return nil, err
 	}

@@ -110,6 +110,9 @@ func (s *Conversations) Append(ctx context.Context, p *conversation.AppendParams
 		}
 		_, err = q.Exec(ctx, s.q.MessageInsert, m.ID, m.TenantID, m.ConversationID, m.Seq, string(m.SenderType), m.SenderID,
 			m.SenderName, m.Text, m.Private, nullIfEmpty(m.ClientID), event, attachments, ms(m.CreatedAt))
+		if sqldb.IsUnique(err, "messages_conversation_id_client_id_key", "messages.conversation_id, messages.client_id") {
+			return conversation.ErrDuplicateClientID
+		}
 		return err
 	})
 	return c, wrap("append message", err)

@@ -13,6 +13,9 @@ type StdQuerier struct {
 	Stmts *StmtCache
 	// Tx, when set, runs the statements in this transaction.
 	Tx *sql.Tx
+	// TxStmts caches Tx's statements for the transaction's lifetime: a
+	// group commit runs the same few statements hundreds of times.
+	TxStmts map[string]*sql.Stmt
 	// Classify maps driver errors to ConstraintError and friends.
 	Classify func(error) error
 }
@@ -26,12 +29,20 @@ func (q StdQuerier) stmt(ctx context.Context, query string) (*sql.Stmt, error) {
 		// the cached statement if there is one, else prepare on the
 		// transaction's own connection. Either is closed with the
 		// transaction.
-		if st, ok := q.Stmts.Cached(query); ok {
-			return q.Tx.StmtContext(ctx, st), nil
+		if st, ok := q.TxStmts[query]; ok {
+			return st, nil
 		}
-		st, err := q.Tx.PrepareContext(ctx, query)
-		if err != nil {
-			return nil, q.Classify(err)
+		var st *sql.Stmt
+		if cached, ok := q.Stmts.Cached(query); ok {
+			st = q.Tx.StmtContext(ctx, cached)
+		} else {
+			var err error
+			if st, err = q.Tx.PrepareContext(ctx, query); err != nil {
+				return nil, q.Classify(err)
+			}
+		}
+		if q.TxStmts != nil {
+			q.TxStmts[query] = st
 		}
 		return st, nil
 	}

@@ -105,7 +105,8 @@ func (db *DB) InTx(ctx context.Context, fn func(sqldb.Querier) error) error {
 	if err != nil {
 		return fmt.Errorf("sqlite: begin: %w", classify(err))
 	}
-	if err := fn(sqldb.StdQuerier{Stmts: db.ws, Tx: tx, Classify: classify}); err != nil {
+	q := sqldb.StdQuerier{Stmts: db.ws, Tx: tx, TxStmts: map[string]*sql.Stmt{}, Classify: classify}
+	if err := fn(q); err != nil {
 		_ = tx.Rollback()
 		return err
 	}
