@@ -9,7 +9,7 @@ import (
 )
 
 // maxBatch bounds how many writes share one transaction.
-const maxBatch = 256
+const maxBatch = 1024
 
 // ErrStopped is returned by Batcher.Do after Stop.
 var ErrStopped = errors.New("store: batcher stopped")
