@@ -13,7 +13,6 @@ import (
 	"net"
 	"path/filepath"
 	"strconv"
-	"strings"
 	"time"
 
 	"github.com/nats-io/nats-server/v2/server"
@@ -205,12 +204,6 @@ func (b *Bus) Close() {
 		b.srv.WaitForShutdown()
 		b.srv = nil
 	}
-}
-
-// SubjectOK reports whether s is a valid event subject.
-func SubjectOK(s string) bool {
-	parts := strings.Split(s, ".")
-	return len(parts) == 3 && parts[0] == "sb" && parts[1] != "" && parts[2] != ""
 }
 
 // Subscribe calls fn with the data of every message on subject (NATS

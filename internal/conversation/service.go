@@ -89,18 +89,9 @@ type StartParams struct {
 	Channel                       string
 }
 
-// Start opens a conversation and the contact row of the customer's timeline.
-func (s *Service) Start(ctx context.Context, p *StartParams) (*Conversation, error) {
-	var c *Conversation
-	err := s.cfg.Write(ctx, func(tx Tx) error {
-		var err error
-		c, err = s.StartIn(ctx, tx, p)
-		return err
-	})
-	return c, err
-}
-
-// StartIn is Start inside the caller's transaction.
+// StartIn opens a conversation and the contact row of the customer's
+// timeline, inside the caller's transaction (a channel opens it together
+// with the customer it may have to create).
 func (s *Service) StartIn(ctx context.Context, tx Tx, p *StartParams) (*Conversation, error) {
 	now := s.cfg.Now()
 	c := &Conversation{ID: s.cfg.NewID(), TenantID: p.TenantID, InboxID: p.InboxID, CustomerID: p.CustomerID,

@@ -205,15 +205,7 @@ func (s *Conversations) DueSnoozed(ctx context.Context, now time.Time, n int) ([
 // VisibleInboxes implements conversation.Store.
 func (s *Conversations) VisibleInboxes(ctx context.Context, tenantID, userID string) ([]string, error) {
 	rows, err := s.c.read().Query(ctx, s.q.InboxesOfUser, tenantID, userID)
-	ids, err := collect(rows, err, func(r sqldb.Row) (*string, error) {
-		var id string
-		return &id, r.Scan(&id)
-	}, "visible inboxes")
-	out := make([]string, len(ids))
-	for i, id := range ids {
-		out[i] = *id
-	}
-	return out, err
+	return collectIDs(rows, err, "visible inboxes")
 }
 
 func scanConversation(r sqldb.Row) (*conversation.Conversation, error) {

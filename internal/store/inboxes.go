@@ -119,10 +119,15 @@ func (s *Inboxes) Delete(ctx context.Context, tenantID, id string) error {
 // OfUser lists the inboxes a user serves.
 func (s *Inboxes) OfUser(ctx context.Context, tenantID, userID string) ([]string, error) {
 	rows, err := s.c.read().Query(ctx, s.q.OfUser, tenantID, userID)
+	return collectIDs(rows, err, "inboxes of user")
+}
+
+// collectIDs scans a one-column result of IDs.
+func collectIDs(rows sqldb.Rows, err error, op string) ([]string, error) {
 	ids, err := collect(rows, err, func(r sqldb.Row) (*string, error) {
 		var id string
 		return &id, r.Scan(&id)
-	}, "inboxes of user")
+	}, op)
 	out := make([]string, len(ids))
 	for i, id := range ids {
 		out[i] = *id

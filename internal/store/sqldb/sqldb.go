@@ -94,9 +94,6 @@ func (e *ConstraintError) Unwrap() error { return e.Err }
 // the violated column list (for SQLite, such as "users.email").
 func IsUnique(err error, names ...string) bool { return is(err, Unique, names) }
 
-// IsForeignKey reports whether err violates a foreign key.
-func IsForeignKey(err error) bool { return is(err, ForeignKey, nil) }
-
 func is(err error, kind ConstraintKind, names []string) bool {
 	var ce *ConstraintError
 	if !errors.As(err, &ce) || ce.Kind != kind {
