@@ -114,37 +114,32 @@ func (b *Batcher) run() {
 	for {
 		select {
 		case r := <-b.reqs:
-			batch = append(batch[:0], r)
+			batch = b.fill(append(batch[:0], r))
 		case <-b.stop:
 			b.drainQueued()
 			return
-		}
-	fill:
-		for len(batch) < maxBatch {
-			select {
-			case r := <-b.reqs:
-				batch = append(batch, r)
-			default:
-				break fill
-			}
 		}
 		b.commit(batch)
 	}
 }
 
+// fill adds what is already queued, up to maxBatch, without waiting.
+func (b *Batcher) fill(batch []*batchReq) []*batchReq {
+	for len(batch) < maxBatch {
+		select {
+		case r := <-b.reqs:
+			batch = append(batch, r)
+		default:
+			return batch
+		}
+	}
+	return batch
+}
+
 // drainQueued commits whatever was submitted before Stop.
 func (b *Batcher) drainQueued() {
 	for {
-		batch := make([]*batchReq, 0, maxBatch)
-	fill:
-		for len(batch) < maxBatch {
-			select {
-			case r := <-b.reqs:
-				batch = append(batch, r)
-			default:
-				break fill
-			}
-		}
+		batch := b.fill(make([]*batchReq, 0, maxBatch))
 		if len(batch) == 0 {
 			return
 		}
