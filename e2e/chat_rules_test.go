@@ -280,8 +280,10 @@ func TestConversationPagingAndAssignment(t *testing.T) {
 	ib := n.inbox(f, nil)
 	conv := n.session(t, ib.Key, nil).ConversationID
 	for i := range 7 {
-		require.NoError(t, f.Admin.Do(ctx, http.MethodPost, "/api/v1/conversations/"+conv+"/messages",
-			map[string]any{"text": fmt.Sprint(i), "client_id": fmt.Sprintf("paging-%04d", i)}, nil))
+		var m map[string]any
+		require.NoError(t, f.Supervisor.Do(ctx, http.MethodPost, "/api/v1/conversations/"+conv+"/messages",
+			map[string]any{"text": fmt.Sprint(i), "client_id": fmt.Sprintf("paging-%04d", i)}, &m))
+		require.Equal(t, "supervisor", m["sender_name"], "the sender's display name")
 	}
 	var seqs []float64
 	path := "/api/v1/conversations/" + conv + "/messages?limit=3"

@@ -55,6 +55,7 @@ func TestWebChatRoundTrip(t *testing.T) {
 		vr := v.nextFrom("agent")
 		require.EqualValues(t, 2, seqOf(vr))
 		require.Equal(t, "agent", msgOf(vr)["sender_type"])
+		require.Equal(t, "agent", msgOf(vr)["sender_name"], "the agent's display name")
 
 		agent.send(map[string]any{"type": "message", "conversation_id": s.ConversationID, "client_id": "agent-00002", "text": "VIP customer, be nice", "private": true})
 		note := agent.nextOf("ack", "error")

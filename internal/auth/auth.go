@@ -45,6 +45,7 @@ type Identity struct {
 	Token        *Token
 	Role         permission.Role
 	UserStatus   user.Status
+	UserName     string
 	TenantActive bool // always true for the platform administrator
 }
 

@@ -218,7 +218,7 @@ func (s *Service) Authenticate(ctx context.Context, plain, ip string) (*permissi
 			s.cfg.Logger.WarnContext(ctx, "touch token", "token_id", id.Token.ID, "err", err)
 		}
 	}
-	return &permission.Principal{UserID: id.Token.UserID, TenantID: id.Token.TenantID, Role: id.Role,
+	return &permission.Principal{UserID: id.Token.UserID, Name: id.UserName, TenantID: id.Token.TenantID, Role: id.Role,
 		Perms: perms, TokenID: id.Token.ID, IP: ip}, nil
 }
 

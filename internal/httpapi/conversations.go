@@ -100,12 +100,8 @@ func (h *Handler) sendMessage(w http.ResponseWriter, r *http.Request, p *permiss
 	if err := decode(r, &in); err != nil {
 		return err
 	}
-	me, err := h.d.Auth.Me(r.Context(), p)
-	if err != nil {
-		return err
-	}
 	sent, err := h.d.Conversations.Reply(r.Context(), p, r.PathValue("id"), &conversation.ReplyParams{ClientID: in.ClientID,
-		Text: in.Text, Private: in.Private, AttachmentIDs: in.AttachmentIDs, SenderName: me.Name})
+		Text: in.Text, Private: in.Private, AttachmentIDs: in.AttachmentIDs, SenderName: p.Name})
 	if err != nil {
 		return err
 	}

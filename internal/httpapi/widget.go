@@ -69,10 +69,6 @@ func (h *Handler) visitorSocket(w http.ResponseWriter, r *http.Request, _ *permi
 }
 
 func (h *Handler) agentSocket(w http.ResponseWriter, r *http.Request, p *permission.Principal) error {
-	me, err := h.d.Auth.Me(r.Context(), p)
-	if err != nil {
-		return err
-	}
-	h.d.AgentSocket.Serve(w, r, p, me.Name)
+	h.d.AgentSocket.Serve(w, r, p)
 	return nil
 }

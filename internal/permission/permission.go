@@ -120,7 +120,10 @@ func (s Set) Sorted() []Permission {
 // Principal is an authenticated caller: who they are, which tenant they act
 // in and what they may do. The API layer builds it from a session or API token.
 type Principal struct {
-	UserID   string
+	UserID string
+	// Name is the user's display name as of this request, shown as the
+	// sender of what they write.
+	Name     string
 	TenantID string // empty for the platform administrator
 	Role     Role
 	// Perms are the effective permissions: the role's grants, narrowed by the

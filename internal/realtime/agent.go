@@ -27,7 +27,7 @@ type AgentSocket struct {
 // Serve upgrades the request and runs the socket. The library rejects
 // cross-origin upgrades, which protects cookie-authenticated agents from
 // cross-site WebSocket hijacking.
-func (a *AgentSocket) Serve(w http.ResponseWriter, r *http.Request, p *permission.Principal, name string) {
+func (a *AgentSocket) Serve(w http.ResponseWriter, r *http.Request, p *permission.Principal) {
 	var cl *Client
 	conn, err := websocket.Accept(w, r, &websocket.AcceptOptions{
 		OnPongReceived: func(context.Context, []byte) {
@@ -48,7 +48,7 @@ func (a *AgentSocket) Serve(w http.ResponseWriter, r *http.Request, p *permissio
 	cl.Serve(ctx, map[string]string{"type": "hello", "user_id": p.UserID}, Handlers{
 		Message: func(ctx context.Context, f *Frame) error {
 			sent, err := a.Conversations.Reply(ctx, p, f.ConversationID, &conversation.ReplyParams{ClientID: f.ClientID,
-				Text: f.Text, Private: f.Private, AttachmentIDs: f.AttachmentIDs, SenderName: name})
+				Text: f.Text, Private: f.Private, AttachmentIDs: f.AttachmentIDs, SenderName: p.Name})
 			if err != nil {
 				return err
 			}
@@ -68,7 +68,7 @@ func (a *AgentSocket) Serve(w http.ResponseWriter, r *http.Request, p *permissio
 			if err != nil {
 				return err
 			}
-			cl.Publish(SubjectTyping, NoticeAbout(c, "typing", string(conversation.SenderAgent), f.Typing, name))
+			cl.Publish(SubjectTyping, NoticeAbout(c, "typing", string(conversation.SenderAgent), f.Typing, p.Name))
 			return nil
 		},
 		Read: func(ctx context.Context, f *Frame) error {
@@ -79,7 +79,7 @@ func (a *AgentSocket) Serve(w http.ResponseWriter, r *http.Request, p *permissio
 			if err := a.Conversations.MarkRead(ctx, p.TenantID, c.ID, conversation.ReaderAgent, f.Seq); err != nil {
 				return err
 			}
-			n := NoticeAbout(c, "read", "", false, name)
+			n := NoticeAbout(c, "read", "", false, p.Name)
 			n.Reader, n.Seq = string(conversation.ReaderAgent), f.Seq
 			cl.Publish(SubjectRead, n)
 			return nil

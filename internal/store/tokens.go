@@ -42,7 +42,7 @@ func (s *Tokens) Create(ctx context.Context, t *auth.Token) error {
 func (s *Tokens) Identify(ctx context.Context, digest string, now time.Time) (*auth.Identity, error) {
 	var id auth.Identity
 	var role, status, tenantStatus string
-	t, err := scanToken(s.c.read().QueryRow(ctx, s.q.Identify, digest, ms(now)), &role, &status, &tenantStatus)
+	t, err := scanToken(s.c.read().QueryRow(ctx, s.q.Identify, digest, ms(now)), &role, &status, &id.UserName, &tenantStatus)
 	if err != nil {
 		return nil, wrap("identify token", notFound(err, auth.ErrNotFound))
 	}

@@ -5,7 +5,7 @@ VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9);
 -- name: TokenIdentify
 -- The one query on every authenticated request: token, owner and tenant.
 SELECT t.id, COALESCE(t.tenant_id, ''), t.user_id, t.kind, t.name, t.scopes, t.created_at,
-       t.expires_at, t.last_used_at, u.role, u.status, COALESCE(te.status, 'active')
+       t.expires_at, t.last_used_at, u.role, u.status, u.name, COALESCE(te.status, 'active')
 FROM auth_tokens t
 JOIN users u ON u.id = t.user_id AND u.deleted_at IS NULL
 LEFT JOIN tenants te ON te.id = t.tenant_id

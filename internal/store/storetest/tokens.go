@@ -35,6 +35,7 @@ func testTokens(t *testing.T, b *Bundle) {
 	require.Equal(t, tok, id.Token)
 	require.Equal(t, permission.RoleSupervisor, id.Role)
 	require.Equal(t, user.StatusActive, id.UserStatus)
+	require.Equal(t, u.Name, id.UserName)
 	require.True(t, id.TenantActive)
 
 	_, err = b.Stores.Tokens.Identify(b.ctx, tok.Digest, exp)
