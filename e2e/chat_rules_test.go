@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/coder/websocket"
 	"github.com/stretchr/testify/require"
 
 	"github.com/switchboardhq/switchboard/internal/channel/webchat"
@@ -152,7 +153,7 @@ func TestAgentVisibility(t *testing.T) {
 
 	require.NoError(t, f.Admin.Do(ctx, http.MethodPost, "/api/v1/conversations/"+s.ConversationID+"/assignment",
 		map[string]any{"assignee_id": f.SupID}, nil))
-	v.message(s.ConversationID, "visibility-3", "still there?")
+	last := v.message(s.ConversationID, "visibility-3", "still there?")
 	for {
 		m := agent.nextOf("message", "conversation")
 		if m["type"] == "message" && msgOf(m)["text"] == "still there?" {
@@ -163,6 +164,51 @@ func TestAgentVisibility(t *testing.T) {
 		}
 	}
 	agent.none("message", 300*time.Millisecond)
+
+	// Typing and read notices follow the current assignee, although the
+	// visitor's socket saw the conversation unassigned.
+	typing := map[string]any{"type": "typing", "conversation_id": s.ConversationID, "typing": true}
+	v.send(typing)
+	require.Equal(t, true, sup.next("typing")["typing"])
+	agent.none("typing", 300*time.Millisecond)
+	require.NoError(t, f.Admin.Do(ctx, http.MethodPost, "/api/v1/conversations/"+s.ConversationID+"/assignment",
+		map[string]any{"assignee_id": f.AgentID}, nil))
+	agent.next("conversation")
+	v.send(typing)
+	require.Equal(t, "visitor", agent.next("typing")["sender_type"], "the new assignee hears the visitor typing")
+	read := map[string]any{"type": "read", "conversation_id": s.ConversationID, "seq": last["seq"]}
+	v.send(read)
+	require.Equal(t, last["seq"], agent.next("read")["seq"])
+	v.send(read)
+	agent.none("read", 300*time.Millisecond) // the position did not move: nothing to tell
+}
+
+// TestFrameBudget floods a visitor socket with frames other than messages:
+// past the budget they are refused with rate_limited, and messages still go
+// through.
+func TestFrameBudget(t *testing.T) {
+	t.Parallel()
+	n := start(t, "sqlite")
+	f := n.tenant("Budget")
+	ib := n.inbox(f, nil)
+	s := n.session(t, ib.Key, nil)
+	v, _, err := n.dialVisitor(t, ib.Key, s.VisitorToken, nil)
+	require.NoError(t, err)
+	v.next("hello")
+	for range 150 {
+		v.send(map[string]any{"type": "typing", "conversation_id": s.ConversationID, "typing": true})
+	}
+	limited := v.next("error")
+	require.Equal(t, "rate_limited", limited["code"])
+	require.Positive(t, limited["retry_after_ms"])
+	require.Equal(t, "ack", v.message(s.ConversationID, "budget-0001", "still here")["type"])
+
+	v.send(map[string]any{"type": "message", "conversation_id": s.ConversationID, "client_id": "budget-0002",
+		"text": strings.Repeat("x", 256<<10)})
+	for range v.frames {
+		// drain until the server closes
+	}
+	require.Equal(t, websocket.StatusMessageTooBig, websocket.CloseStatus(<-v.closed), "a frame over 256 KiB closes the socket")
 }
 
 // TestStatusAndReopen checks status changes reach the visitor as system

@@ -36,7 +36,7 @@ func (a *App) wireChat() (httpapi.Deps, error) {
 		Fetch: func(ctx context.Context, tenantID, id string, after int64, private bool, limit int) ([]*conversation.Message, error) {
 			return st.Conversations.Messages(ctx, &conversation.MessagesParams{TenantID: tenantID, ConversationID: id,
 				AfterSeq: after, IncludePrivate: private, Limit: limit})
-		}})
+		}, RateLimits: a.cfg.RateLimit != "off"})
 	a.Webchat = webchat.NewService(webchat.Config{Inboxes: st.Inboxes, Customers: st.Customers, Store: st.Conversations,
 		Conversations: a.Conversations, Write: write, Online: a.agentsOnline, Rand: o.Rand, Now: o.Now, NewID: o.NewID,
 		RateLimits: a.cfg.RateLimit != "off"})

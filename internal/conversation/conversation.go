@@ -114,7 +114,9 @@ type Store interface {
 	// SetAssignment sets assignee and team (empty clears). ErrUnknownUser,
 	// ErrUnknownTeam when they are not the tenant's.
 	SetAssignment(ctx context.Context, p *SetAssignmentParams) error
-	MarkRead(ctx context.Context, p *MarkReadParams) error
+	// MarkRead moves a read position forward and reports whether it moved
+	// (not when seq is behind it or past the last message).
+	MarkRead(ctx context.Context, p *MarkReadParams) (bool, error)
 	DueSnoozed(ctx context.Context, now time.Time, limit int) ([]*Conversation, error)
 	// VisibleInboxes lists the inboxes a user serves (for agents' views).
 	VisibleInboxes(ctx context.Context, tenantID, userID string) ([]string, error)

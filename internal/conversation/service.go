@@ -328,10 +328,11 @@ func (s *Service) Assign(ctx context.Context, by *permission.Principal, id, assi
 	return out, err
 }
 
-// MarkRead moves a reader's position forward.
-func (s *Service) MarkRead(ctx context.Context, tenantID, id string, reader Reader, seq int64) error {
+// MarkRead moves a reader's position forward and reports whether it moved:
+// a repeated or stale read is not news to anyone.
+func (s *Service) MarkRead(ctx context.Context, tenantID, id string, reader Reader, seq int64) (bool, error) {
 	if seq < 0 {
-		return errcode.New(errcode.ValidationFailed, "seq must not be negative")
+		return false, errcode.New(errcode.ValidationFailed, "seq must not be negative")
 	}
 	return s.cfg.Conversations.MarkRead(ctx, &MarkReadParams{TenantID: tenantID, ID: id, Reader: reader, Seq: seq})
 }

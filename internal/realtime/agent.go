@@ -15,7 +15,7 @@ import (
 type Conversations interface {
 	Get(ctx context.Context, by *permission.Principal, id string) (*conversation.Conversation, error)
 	Reply(ctx context.Context, by *permission.Principal, id string, p *conversation.ReplyParams) (*conversation.Sent, error)
-	MarkRead(ctx context.Context, tenantID, id string, reader conversation.Reader, seq int64) error
+	MarkRead(ctx context.Context, tenantID, id string, reader conversation.Reader, seq int64) (bool, error)
 }
 
 // AgentSocket serves GET /ws/agent for an authenticated principal.
@@ -68,7 +68,7 @@ func (a *AgentSocket) Serve(w http.ResponseWriter, r *http.Request, p *permissio
 			if err != nil {
 				return err
 			}
-			cl.Publish(SubjectTyping, NoticeAbout(c, "typing", string(conversation.SenderAgent), f.Typing, p.Name))
+			cl.PublishTyping(c, conversation.SenderAgent, p.Name, f.Typing)
 			return nil
 		},
 		Read: func(ctx context.Context, f *Frame) error {
@@ -76,13 +76,11 @@ func (a *AgentSocket) Serve(w http.ResponseWriter, r *http.Request, p *permissio
 			if err != nil {
 				return err
 			}
-			if err := a.Conversations.MarkRead(ctx, p.TenantID, c.ID, conversation.ReaderAgent, f.Seq); err != nil {
-				return err
+			moved, err := a.Conversations.MarkRead(ctx, p.TenantID, c.ID, conversation.ReaderAgent, f.Seq)
+			if moved {
+				cl.PublishRead(c, conversation.ReaderAgent, f.Seq)
 			}
-			n := NoticeAbout(c, "read", "", false, p.Name)
-			n.Reader, n.Seq = string(conversation.ReaderAgent), f.Seq
-			cl.Publish(SubjectRead, n)
-			return nil
+			return err
 		},
 	})
 }

@@ -24,8 +24,13 @@ const (
 	idleAfter       = 120 * time.Second
 	writeWithin     = 10 * time.Second
 	replayPage      = 500
-	maxFrameSize    = 256 << 10
-	visitorQueueLen = 128 // holds a 20,000-character message even when every character is escaped
+	maxFrameSize    = 256 << 10 // holds a 20,000-character message even when every character is escaped
+	visitorQueueLen = 128
+	// Frames other than messages (resume, typing, read, ping) each cost a
+	// database read or write or a fan-out to the tenant's agents, and no
+	// person sends them fast: 100 at once, then 10 a second per socket.
+	controlEvery = 100 * time.Millisecond
+	controlBurst = 100
 )
 
 // delivery is one item of a client's queue.
@@ -167,10 +172,26 @@ func (c *Client) Resume(ctx context.Context, conversationID string, after int64)
 	}
 }
 
-// Publish relays an ephemeral notice to the other side of a conversation.
-func (c *Client) Publish(subject string, n *Notice) {
-	n.From = c.id
-	_ = c.hub.cfg.Bus.Publish(subject, mustJSON(n))
+// PublishTyping tells conv's other clients that a sender started or
+// stopped typing.
+func (c *Client) PublishTyping(conv *conversation.Conversation, sender conversation.SenderType, name string, typing bool) {
+	n := c.noticeAbout(conv, "typing")
+	n.SenderType, n.Name, n.Typing = string(sender), name, typing
+	_ = c.hub.cfg.Bus.Publish(SubjectTyping, mustJSON(n))
+}
+
+// PublishRead tells conv's other clients that reader has read up to seq.
+func (c *Client) PublishRead(conv *conversation.Conversation, reader conversation.Reader, seq int64) {
+	n := c.noticeAbout(conv, "read")
+	n.Reader, n.Seq = string(reader), seq
+	_ = c.hub.cfg.Bus.Publish(SubjectRead, mustJSON(n))
+}
+
+// noticeAbout addresses a notice by conv's current visibility: receivers
+// check it as they check messages.
+func (c *Client) noticeAbout(conv *conversation.Conversation, typ string) *Notice {
+	return &Notice{Type: typ, TenantID: conv.TenantID, ConversationID: conv.ID, CustomerID: conv.CustomerID,
+		InboxID: conv.InboxID, AssigneeID: conv.AssigneeID, From: c.id}
 }
 
 // Handlers process a client's frames by type.
@@ -212,6 +233,13 @@ func (c *Client) Serve(ctx context.Context, hello any, hs Handlers) {
 }
 
 func (c *Client) handleFrame(ctx context.Context, f *Frame, hs Handlers) error {
+	if f.Type != "message" && c.hub.frames != nil {
+		if ok, wait := c.hub.frames.Allow(c.id); !ok {
+			e := errcode.New(errcode.RateLimited, "too many frames")
+			e.RetryAfter = wait
+			return e
+		}
+	}
 	switch f.Type {
 	case "ping":
 		return c.Write(ctx, map[string]string{"type": "pong"})

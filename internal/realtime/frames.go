@@ -31,12 +31,6 @@ func Ack(clientID string, m *conversation.Message) any {
 	return ackFrame{Type: "ack", ClientID: clientID, MessageID: m.ID, Seq: m.Seq, ConversationID: m.ConversationID}
 }
 
-// NoticeAbout builds a notice about conversation c from a sender.
-func NoticeAbout(c *conversation.Conversation, typ, senderType string, typing bool, name string) *Notice {
-	return &Notice{Type: typ, TenantID: c.TenantID, ConversationID: c.ID, CustomerID: c.CustomerID, InboxID: c.InboxID,
-		AssigneeID: c.AssigneeID, SenderType: senderType, Name: name, Typing: typing}
-}
-
 type ackFrame struct {
 	Type           string `json:"type"`
 	ClientID       string `json:"client_id"`

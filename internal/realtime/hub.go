@@ -6,8 +6,10 @@ import (
 	"log/slog"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/switchboardhq/switchboard/internal/conversation"
+	"github.com/switchboardhq/switchboard/internal/ratelimit"
 )
 
 // Bus is what the hub needs from the message bus.
@@ -32,6 +34,9 @@ type HubConfig struct {
 	// QueueLen is how many events may wait for one client before it is
 	// disconnected as a slow consumer. Defaults to 1024.
 	QueueLen int
+	// RateLimits bounds the frames other than messages that one socket may
+	// send (docs/protocol/webchat.md §5). Messages have their own limits.
+	RateLimits bool
 }
 
 // Hub routes bus events to this node's sockets.
@@ -44,6 +49,8 @@ type Hub struct {
 	unsub    []func()
 	stop     context.CancelFunc
 
+	frames *ratelimit.Limiter // by client ID; nil without RateLimits
+
 	node    string
 	changed chan struct{}
 	pmu     sync.Mutex
@@ -55,8 +62,12 @@ func NewHub(cfg HubConfig) *Hub {
 	if cfg.QueueLen <= 0 {
 		cfg.QueueLen = 1024
 	}
-	return &Hub{cfg: cfg, agents: map[string]map[*Client]struct{}{}, visitors: map[string]map[*Client]struct{}{},
+	h := &Hub{cfg: cfg, agents: map[string]map[*Client]struct{}{}, visitors: map[string]map[*Client]struct{}{},
 		node: newNodeID(), changed: make(chan struct{}, 1), remote: map[string]remoteNode{}}
+	if cfg.RateLimits {
+		h.frames = ratelimit.New(controlEvery, controlBurst, time.Now)
+	}
+	return h
 }
 
 // Start subscribes to the events the hub routes and starts announcing this

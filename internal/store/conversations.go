@@ -187,13 +187,13 @@ func (s *Conversations) exists(ctx context.Context, q sqldb.Querier, query, tena
 
 // MarkRead implements conversation.Store. Moving backwards or past the
 // last message changes nothing and is not an error.
-func (s *Conversations) MarkRead(ctx context.Context, p *conversation.MarkReadParams) error {
+func (s *Conversations) MarkRead(ctx context.Context, p *conversation.MarkReadParams) (bool, error) {
 	query := s.q.MarkAgentRead
 	if p.Reader == conversation.ReaderVisitor {
 		query = s.q.MarkVisitorRead
 	}
-	_, err := s.c.write().Exec(ctx, query, p.TenantID, p.ID, p.Seq)
-	return wrap("mark read", err)
+	n, err := s.c.write().Exec(ctx, query, p.TenantID, p.ID, p.Seq)
+	return n > 0, wrap("mark read", err)
 }
 
 // DueSnoozed implements conversation.Store.

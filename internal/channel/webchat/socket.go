@@ -76,23 +76,23 @@ func (s *Socket) handlers(cl *realtime.Client, v *Visitor, ip string) realtime.H
 	tenantID, customerID := v.Inbox.TenantID, v.Customer.ID
 	// A conversation never changes customer, so ownership is checked once
 	// per socket (the handlers run on the socket's reader goroutine).
-	owned := map[string]*conversation.Conversation{}
-	own := func(ctx context.Context, id string) (*conversation.Conversation, error) {
-		if c, ok := owned[id]; ok {
-			return c, nil
+	// Typing and read notices are addressed by the conversation's current
+	// assignee, so they read it afresh.
+	owned := map[string]bool{}
+	own := func(ctx context.Context, id string) error {
+		if owned[id] {
+			return nil
 		}
-		c, err := s.Conversations.GetForCustomer(ctx, tenantID, customerID, id)
-		if err == nil {
-			owned[id] = c
-		}
-		return c, err
+		_, err := s.Conversations.GetForCustomer(ctx, tenantID, customerID, id)
+		owned[id] = err == nil
+		return err
 	}
 	return realtime.Handlers{
 		Message: func(ctx context.Context, f *realtime.Frame) error {
 			if err := s.limit(customerID, ip, v.Inbox.Settings.VisitorMessagesPerMinute); err != nil {
 				return err
 			}
-			if _, err := own(ctx, f.ConversationID); err != nil {
+			if err := own(ctx, f.ConversationID); err != nil {
 				return err
 			}
 			sent, err := s.Conversations.Send(ctx, &conversation.SendParams{TenantID: tenantID, ConversationID: f.ConversationID,
@@ -104,31 +104,29 @@ func (s *Socket) handlers(cl *realtime.Client, v *Visitor, ip string) realtime.H
 			return cl.Write(ctx, realtime.Ack(f.ClientID, sent.Message))
 		},
 		Resume: func(ctx context.Context, f *realtime.Frame) error {
-			if _, err := own(ctx, f.ConversationID); err != nil {
+			if err := own(ctx, f.ConversationID); err != nil {
 				return err
 			}
 			return cl.Resume(ctx, f.ConversationID, max(f.AfterSeq, 0))
 		},
 		Typing: func(ctx context.Context, f *realtime.Frame) error {
-			c, err := own(ctx, f.ConversationID)
+			c, err := s.Conversations.GetForCustomer(ctx, tenantID, customerID, f.ConversationID)
 			if err != nil {
 				return err
 			}
-			cl.Publish(realtime.SubjectTyping, realtime.NoticeAbout(c, "typing", string(conversation.SenderVisitor), f.Typing, v.Customer.Name))
+			cl.PublishTyping(c, conversation.SenderVisitor, v.Customer.Name, f.Typing)
 			return nil
 		},
 		Read: func(ctx context.Context, f *realtime.Frame) error {
-			c, err := own(ctx, f.ConversationID)
+			c, err := s.Conversations.GetForCustomer(ctx, tenantID, customerID, f.ConversationID)
 			if err != nil {
 				return err
 			}
-			if err := s.Conversations.MarkRead(ctx, tenantID, c.ID, conversation.ReaderVisitor, f.Seq); err != nil {
-				return err
+			moved, err := s.Conversations.MarkRead(ctx, tenantID, c.ID, conversation.ReaderVisitor, f.Seq)
+			if moved {
+				cl.PublishRead(c, conversation.ReaderVisitor, f.Seq)
 			}
-			n := realtime.NoticeAbout(c, "read", "", false, "")
-			n.Reader, n.Seq = string(conversation.ReaderVisitor), f.Seq
-			cl.Publish(realtime.SubjectRead, n)
-			return nil
+			return err
 		},
 	}
 }

@@ -214,9 +214,16 @@ func testConversationLifecycle(t *testing.T, b *Bundle) {
 	require.NoError(t, err)
 	require.Empty(t, due)
 
-	require.NoError(t, b.Stores.Conversations.MarkRead(b.ctx, &conversation.MarkReadParams{TenantID: b.A.ID, ID: c.ID, Reader: conversation.ReaderVisitor, Seq: 1}))
-	require.NoError(t, b.Stores.Conversations.MarkRead(b.ctx, &conversation.MarkReadParams{TenantID: b.A.ID, ID: c.ID, Reader: conversation.ReaderVisitor, Seq: 0}))
-	require.NoError(t, b.Stores.Conversations.MarkRead(b.ctx, &conversation.MarkReadParams{TenantID: b.A.ID, ID: c.ID, Reader: conversation.ReaderAgent, Seq: 99}))
+	for _, step := range []struct {
+		reader conversation.Reader
+		seq    int64
+		moved  bool
+	}{{conversation.ReaderVisitor, 1, true}, {conversation.ReaderVisitor, 1, false}, {conversation.ReaderVisitor, 0, false},
+		{conversation.ReaderAgent, 99, false}} {
+		moved, err := b.Stores.Conversations.MarkRead(b.ctx, &conversation.MarkReadParams{TenantID: b.A.ID, ID: c.ID, Reader: step.reader, Seq: step.seq})
+		require.NoError(t, err)
+		require.Equal(t, step.moved, moved, "%s read to %d", step.reader, step.seq)
+	}
 	got, err := b.Stores.Conversations.Get(b.ctx, b.A.ID, c.ID)
 	require.NoError(t, err)
 	require.Equal(t, int64(1), got.VisitorReadSeq, "read positions only move forward")
