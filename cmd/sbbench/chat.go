@@ -365,7 +365,7 @@ type chatFlags struct {
 
 func newChatFlags(fs *flag.FlagSet, withDuration bool) *chatFlags {
 	f := &chatFlags{tgt: targetFlags(fs)}
-	f.setupC = fs.Int("setup-c", 32, "parallel session requests and socket dials while setting up (1–1024)")
+	f.setupC = intFlag(fs, "setup-c", 32, 1, 1024, "parallel session requests and socket dials while setting up")
 	if withDuration {
 		f.duration = fs.Duration("duration", 10*time.Second, "measured duration (≤ 10m)")
 		f.warmup = fs.Duration("warmup", time.Second, "unmeasured warm-up before -duration")
@@ -377,9 +377,6 @@ func (f *chatFlags) check() (*target, error) {
 	t, err := f.tgt()
 	if err != nil {
 		return nil, err
-	}
-	if *f.setupC < 1 || *f.setupC > 1024 {
-		return nil, errors.New("-setup-c must be between 1 and 1024")
 	}
 	if f.duration != nil && (*f.duration <= 0 || *f.duration > 10*time.Minute || *f.warmup < 0 || *f.warmup > time.Minute) {
 		return nil, errors.New("-duration must be in (0, 10m] and -warmup in [0, 1m]")

@@ -24,16 +24,13 @@ func chatConversationsCmd(ctx context.Context, args []string, out, errw io.Write
 	fs := flag.NewFlagSet("chat-conversations", flag.ContinueOnError)
 	fs.SetOutput(errw)
 	cf := newChatFlags(fs, true)
-	c := fs.Int("c", 64, "concurrent workers (closed loop; 1–4096)")
+	c := intFlag(fs, "c", 64, 1, 4096, "concurrent workers (closed loop)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
 	t, err := cf.check()
 	if err != nil {
 		return err
-	}
-	if *c < 1 || *c > 4096 {
-		return errors.New("-c must be between 1 and 4096")
 	}
 	if err := needFiles(2 * *c); err != nil {
 		return err

@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -24,9 +23,9 @@ func chatLatencyCmd(ctx context.Context, args []string, out, errw io.Writer) err
 	fs := flag.NewFlagSet("chat-latency", flag.ContinueOnError)
 	fs.SetOutput(errw)
 	cf := newChatFlags(fs, true)
-	n := fs.Int("conversations", 1000, "visitor sockets, one live conversation each (1–18000)")
-	rate := fs.Int("rate", 2000, "messages per second over all visitors (1–100000)")
-	senders := fs.Int("senders", 4, "sending goroutines sharing the schedule (1–64)")
+	n := intFlag(fs, "conversations", 1000, 1, 18000, "visitor sockets, one live conversation each")
+	rate := intFlag(fs, "rate", 2000, 1, 100000, "messages per second over all visitors")
+	senders := intFlag(fs, "senders", 4, 1, 64, "sending goroutines sharing the schedule")
 	drain := fs.Duration("drain", 10*time.Second, "after -duration, wait this long for the last messages to reach the agent")
 	if err := fs.Parse(args); err != nil {
 		return err
@@ -34,15 +33,6 @@ func chatLatencyCmd(ctx context.Context, args []string, out, errw io.Writer) err
 	t, err := cf.check()
 	if err != nil {
 		return err
-	}
-	if *n < 1 || *n > 18000 {
-		return errors.New("-conversations must be between 1 and 18000")
-	}
-	if *rate < 1 || *rate > 100000 {
-		return errors.New("-rate must be between 1 and 100000")
-	}
-	if *senders < 1 || *senders > 64 {
-		return errors.New("-senders must be between 1 and 64")
 	}
 	if err := needFiles(*n + 1); err != nil {
 		return err

@@ -21,7 +21,7 @@ func chatSocketsCmd(ctx context.Context, args []string, out, errw io.Writer) err
 	fs := flag.NewFlagSet("chat-sockets", flag.ContinueOnError)
 	fs.SetOutput(errw)
 	cf := newChatFlags(fs, false)
-	n := fs.Int("n", 15000, "visitor sockets to open (1–19000; each also needs a descriptor here and in the server)")
+	n := intFlag(fs, "n", 15000, 1, 19000, "visitor sockets to open; each also needs a descriptor here and in the server")
 	hold := fs.Duration("hold", 30*time.Second, "how long to keep them open (≤ 10m)")
 	if err := fs.Parse(args); err != nil {
 		return err
@@ -29,9 +29,6 @@ func chatSocketsCmd(ctx context.Context, args []string, out, errw io.Writer) err
 	t, err := cf.check()
 	if err != nil {
 		return err
-	}
-	if *n < 1 || *n > 19000 {
-		return errors.New("-n must be between 1 and 19000")
 	}
 	if *hold <= 0 || *hold > 10*time.Minute {
 		return errors.New("-hold must be in (0, 10m]")

@@ -20,8 +20,8 @@ func chatThroughputCmd(ctx context.Context, args []string, out, errw io.Writer) 
 	fs := flag.NewFlagSet("chat-throughput", flag.ContinueOnError)
 	fs.SetOutput(errw)
 	cf := newChatFlags(fs, true)
-	n := fs.Int("conversations", 1000, "visitor sockets, one conversation each (1–18000)")
-	window := fs.Int("window", 32, "most unacknowledged messages per socket (1–1024)")
+	n := intFlag(fs, "conversations", 1000, 1, 18000, "visitor sockets, one conversation each")
+	window := intFlag(fs, "window", 32, 1, 1024, "most unacknowledged messages per socket")
 	drain := fs.Duration("drain", time.Minute, "after -duration, wait at most this long for the acks still outstanding")
 	text := fs.String("text", "Hello, I have a question about my order", "message text (plain ASCII, no quotes or backslashes)")
 	if err := fs.Parse(args); err != nil {
@@ -30,12 +30,6 @@ func chatThroughputCmd(ctx context.Context, args []string, out, errw io.Writer) 
 	t, err := cf.check()
 	if err != nil {
 		return err
-	}
-	if *n < 1 || *n > 18000 {
-		return errors.New("-conversations must be between 1 and 18000")
-	}
-	if *window < 1 || *window > 1024 {
-		return errors.New("-window must be between 1 and 1024")
 	}
 	if !plainText(*text) {
 		return errors.New("-text must be printable ASCII without quotes or backslashes")

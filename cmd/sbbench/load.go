@@ -106,8 +106,8 @@ func loginCmd(ctx context.Context, args []string, out, errw io.Writer) error {
 	fs := flag.NewFlagSet("login", flag.ContinueOnError)
 	fs.SetOutput(errw)
 	tgt := targetFlags(fs)
-	n := fs.Int("n", 50, "number of logins (1–100000)")
-	c := fs.Int("c", 1, "concurrent logins")
+	n := intFlag(fs, "n", 50, 1, 100000, "number of logins")
+	c := intFlag(fs, "c", 1, 1, 1024, "concurrent logins")
 	timeout := fs.Duration("timeout", 2*time.Minute, "stop after this long even if -n is not reached")
 	if err := fs.Parse(args); err != nil {
 		return err
@@ -115,12 +115,6 @@ func loginCmd(ctx context.Context, args []string, out, errw io.Writer) error {
 	t, err := tgt()
 	if err != nil {
 		return err
-	}
-	if *n < 1 || *n > 100000 {
-		return errors.New("-n must be between 1 and 100000")
-	}
-	if *c < 1 || *c > 1024 {
-		return errors.New("-c must be between 1 and 1024")
 	}
 	ctx, cancel := context.WithTimeout(ctx, *timeout)
 	defer cancel()
@@ -199,7 +193,7 @@ func meCmd(ctx context.Context, args []string, out, errw io.Writer) error {
 	fs := flag.NewFlagSet("me", flag.ContinueOnError)
 	fs.SetOutput(errw)
 	tgt := targetFlags(fs)
-	c := fs.Int("c", 32, "concurrent workers (closed loop: each sends its next request when the last one is answered)")
+	c := intFlag(fs, "c", 32, 1, 4096, "concurrent workers (closed loop: each sends its next request when the last one is answered)")
 	duration := fs.Duration("duration", 10*time.Second, "measured duration (≤ 10m)")
 	warmup := fs.Duration("warmup", time.Second, "unmeasured warm-up before -duration (connections, caches)")
 	maxN := fs.Int("n", 0, "also stop after this many measured requests (0: no limit)")
@@ -210,9 +204,6 @@ func meCmd(ctx context.Context, args []string, out, errw io.Writer) error {
 	t, err := tgt()
 	if err != nil {
 		return err
-	}
-	if *c < 1 || *c > 4096 {
-		return errors.New("-c must be between 1 and 4096")
 	}
 	if *duration <= 0 || *duration > 10*time.Minute || *warmup < 0 || *warmup > time.Minute {
 		return errors.New("-duration must be in (0, 10m] and -warmup in [0, 1m]")

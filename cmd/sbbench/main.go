@@ -21,6 +21,7 @@ import (
 	"net/url"
 	"os"
 	"os/signal"
+	"strconv"
 	"syscall"
 )
 
@@ -95,4 +96,31 @@ func loopbackURL(raw string) (*url.URL, error) {
 		return nil, fmt.Errorf("-server %q: sbbench only talks to loopback (127.0.0.0/8, ::1, localhost)", raw)
 	}
 	return u, nil
+}
+
+// boundedInt is an int flag refused by the parser outside [lo, hi]: every
+// run stays bounded.
+type boundedInt struct{ v, lo, hi int }
+
+func (b *boundedInt) String() string {
+	if b == nil {
+		return ""
+	}
+	return strconv.Itoa(b.v)
+}
+
+func (b *boundedInt) Set(s string) error {
+	n, err := strconv.Atoi(s)
+	if err != nil || n < b.lo || n > b.hi {
+		return fmt.Errorf("must be an integer between %d and %d", b.lo, b.hi)
+	}
+	b.v = n
+	return nil
+}
+
+// intFlag defines an int flag that must lie in [lo, hi].
+func intFlag(fs *flag.FlagSet, name string, def, lo, hi int, usage string) *int {
+	b := &boundedInt{v: def, lo: lo, hi: hi}
+	fs.Var(b, name, fmt.Sprintf("%s (%d–%d)", usage, lo, hi))
+	return &b.v
 }

@@ -22,7 +22,7 @@ func startupCmd(ctx context.Context, args []string, out, errw io.Writer) error {
 	fs := flag.NewFlagSet("startup", flag.ContinueOnError)
 	fs.SetOutput(errw)
 	bin := fs.String("bin", "", "switchboard binary to start (required)")
-	runs := fs.Int("runs", 5, "number of runs; each is one cold start on a fresh data dir and one warm start on the same dir")
+	runs := intFlag(fs, "runs", 5, 1, 100, "number of runs; each is one cold start on a fresh data dir and one warm start on the same dir")
 	timeout := fs.Duration("timeout", 10*time.Second, "give up on a start that is not ready within this")
 	poll := fs.Duration("poll", time.Millisecond, "interval between GET /readyz polls")
 	extra := fs.String("args", "", "extra space-separated arguments for \"serve\" (e.g. \"--log-level warn\")")
@@ -32,9 +32,6 @@ func startupCmd(ctx context.Context, args []string, out, errw io.Writer) error {
 	}
 	if *bin == "" {
 		return errors.New("-bin is required")
-	}
-	if *runs < 1 || *runs > 100 {
-		return errors.New("-runs must be between 1 and 100")
 	}
 	if _, err := os.Stat(*bin); err != nil {
 		return err
