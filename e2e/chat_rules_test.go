@@ -71,6 +71,16 @@ func TestWidgetOrigins(t *testing.T) {
 	ok, _, err := n.dialVisitor(t, ib.Key, s.VisitorToken, http.Header{"Origin": {"https://shop.example"}})
 	require.NoError(t, err)
 	ok.next("hello")
+
+	// A page on another site cannot use the widget API either, not even
+	// with a "simple" request the browser sends without asking first.
+	sessions := "/api/v1/widget/" + ib.Key + "/sessions"
+	status, _, body := n.raw(http.MethodPost, sessions, "", `{}`, map[string]string{"Origin": "https://evil.example", "Content-Type": "text/plain"})
+	require.Equal(t, 403, status)
+	require.Contains(t, string(body), `"origin_rejected"`)
+	status, hdr, body := n.raw(http.MethodPost, sessions, "", `{}`, map[string]string{"Origin": "https://shop.example", "Content-Type": "application/json"})
+	require.Equal(t, 201, status, "%s", body)
+	require.Equal(t, "https://shop.example", hdr.Get("Access-Control-Allow-Origin"))
 	err = f.Admin.Do(context.Background(), http.MethodPost, "/api/v1/inboxes",
 		map[string]any{"channel": "webchat", "name": "x", "settings": map[string]any{"allowed_origins": []string{"shop.example/path"}}}, nil)
 	apiError(t, err, 422, "validation_failed")

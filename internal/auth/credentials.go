@@ -101,7 +101,7 @@ func (s *Service) ChangePassword(ctx context.Context, by *permission.Principal, 
 		if err := tx.Tokens().RevokeUser(ctx, &RevokeUserParams{TenantID: by.TenantID, UserID: by.UserID, Except: by.TokenID, At: now}); err != nil {
 			return err
 		}
-		return audit.Record(ctx, tx, audit.By(by, audit.ActionPasswordChanged, "user", u.ID, now))
+		return audit.Record(ctx, tx, audit.By(by, audit.ActionPasswordChanged, "user", u.ID, now), revoked(by.UserID))
 	})
 }
 
@@ -172,7 +172,7 @@ func (s *Service) RevokeToken(ctx context.Context, by *permission.Principal, id 
 		if err := tx.Tokens().Revoke(ctx, by.TenantID, by.UserID, id, now); err != nil {
 			return err
 		}
-		return audit.Record(ctx, tx, audit.By(by, audit.ActionTokenRevoked, "token", id, now))
+		return audit.Record(ctx, tx, audit.By(by, audit.ActionTokenRevoked, "token", id, now), revoked(by.UserID))
 	})
 }
 

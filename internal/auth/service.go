@@ -11,6 +11,7 @@ import (
 
 	"github.com/switchboardhq/switchboard/internal/audit"
 	"github.com/switchboardhq/switchboard/internal/errcode"
+	"github.com/switchboardhq/switchboard/internal/event"
 	"github.com/switchboardhq/switchboard/internal/permission"
 	"github.com/switchboardhq/switchboard/internal/ratelimit"
 	"github.com/switchboardhq/switchboard/internal/secret"
@@ -229,8 +230,14 @@ func (s *Service) Logout(ctx context.Context, by *permission.Principal) error {
 		if err := tx.Tokens().Revoke(ctx, by.TenantID, by.UserID, by.TokenID, now); err != nil {
 			return err
 		}
-		return audit.Record(ctx, tx, audit.By(by, audit.ActionLogout, "user", by.UserID, now))
+		return audit.Record(ctx, tx, audit.By(by, audit.ActionLogout, "user", by.UserID, now), revoked(by.UserID))
 	})
+}
+
+// revoked announces that some of a user's credentials ended, so open
+// sockets check theirs at once.
+func revoked(userID string) event.Event {
+	return event.Event{Subject: event.CredentialsRevoked, Data: event.Change{ID: userID}}
 }
 
 // Me returns the principal's user record.

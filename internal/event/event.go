@@ -52,6 +52,9 @@ const (
 	SkillCreated  = "sb.skill.created"
 	SkillUpdated  = "sb.skill.updated"
 	SkillDeleted  = "sb.skill.deleted"
+	// CredentialsRevoked: some of a user's sessions or tokens ended (a
+	// logout, a revoked token, a password change). Change.ID is the user.
+	CredentialsRevoked = "sb.credentials.revoked"
 )
 
 // Change is the common body of created/updated/deleted events.

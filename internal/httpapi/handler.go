@@ -7,7 +7,6 @@ package httpapi
 
 import (
 	"context"
-	"fmt"
 	"log/slog"
 	"net/http"
 	"net/netip"
@@ -167,7 +166,10 @@ func (h *Handler) adapt(rt route, op *operation) http.Handler {
 	widget := strings.HasPrefix(rt.pattern[strings.IndexByte(rt.pattern, ' ')+1:], widgetPrefix)
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if widget {
-			h.widgetCORS(w, r)
+			if _, err := h.widgetCORS(w, r); err != nil {
+				h.writeError(w, r, err)
+				return
+			}
 		}
 		var p *permission.Principal
 		if rt.perm != public {
@@ -285,7 +287,8 @@ func (h *Handler) readyz(w http.ResponseWriter, r *http.Request) {
 	ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
 	defer cancel()
 	if err := h.d.Ready(ctx); err != nil {
-		h.writeError(w, r, errcode.Wrap(errcode.NotReady, fmt.Sprintf("not ready: %v", err), err))
+		// The cause names hosts and databases: it is logged, not shown.
+		h.writeError(w, r, errcode.Wrap(errcode.NotReady, "not ready: the database or the message bus is unavailable", err))
 		return
 	}
 	w.Header().Set("Content-Type", "application/json")

@@ -1,6 +1,7 @@
 package httpapi
 
 import (
+	"context"
 	"net/http"
 
 	"github.com/switchboardhq/switchboard/internal/channel/webchat"
@@ -69,6 +70,6 @@ func (h *Handler) visitorSocket(w http.ResponseWriter, r *http.Request, _ *permi
 }
 
 func (h *Handler) agentSocket(w http.ResponseWriter, r *http.Request, p *permission.Principal) error {
-	h.d.AgentSocket.Serve(w, r, p)
+	h.d.AgentSocket.Serve(w, r, p, func(context.Context) (*permission.Principal, error) { return h.authenticate(r) })
 	return nil
 }

@@ -3,6 +3,7 @@ package realtime
 import (
 	"context"
 	"net/http"
+	"slices"
 
 	"github.com/coder/websocket"
 
@@ -26,34 +27,40 @@ type AgentSocket struct {
 
 // Serve upgrades the request and runs the socket. The library rejects
 // cross-origin upgrades, which protects cookie-authenticated agents from
-// cross-site WebSocket hijacking.
-func (a *AgentSocket) Serve(w http.ResponseWriter, r *http.Request, p *permission.Principal) {
-	var cl *Client
-	conn, err := websocket.Accept(w, r, &websocket.AcceptOptions{
-		OnPongReceived: func(context.Context, []byte) {
-			if cl != nil {
-				cl.Seen()
-			}
-		},
-	})
+// cross-site WebSocket hijacking. recheck authenticates the request's
+// credentials again (see Client.reauthenticate).
+func (a *AgentSocket) Serve(w http.ResponseWriter, r *http.Request, p *permission.Principal,
+	recheck func(context.Context) (*permission.Principal, error)) {
+	conn, err := websocket.Accept(w, r, nil)
 	if err != nil {
 		return // Accept has answered
 	}
 	ctx := r.Context()
-	cl, err = a.Hub.NewClient(ctx, conn, ClientParams{TenantID: p.TenantID, Principal: p})
+	cl, err := a.Hub.NewClient(ctx, conn, ClientParams{TenantID: p.TenantID, Principal: p, Recheck: recheck})
 	if err != nil {
+		a.Hub.cfg.Logger.ErrorContext(ctx, "realtime: open agent socket", "tenant_id", p.TenantID, "err", err)
 		_ = conn.Close(websocket.StatusInternalError, "internal error")
 		return
 	}
+	// Reading is conversations.read (the route's permission); everything
+	// that changes a conversation or tells others something needs write.
+	write := func(f func(context.Context, *Frame) error) func(context.Context, *Frame) error {
+		return func(ctx context.Context, fr *Frame) error {
+			if !p.Can(permission.ConversationsWrite) {
+				return errcode.Errorf(errcode.Forbidden, "this needs the %s permission", permission.ConversationsWrite)
+			}
+			return f(ctx, fr)
+		}
+	}
 	cl.Serve(ctx, map[string]string{"type": "hello", "user_id": p.UserID}, Handlers{
-		Message: func(ctx context.Context, f *Frame) error {
+		Message: write(func(ctx context.Context, f *Frame) error {
 			sent, err := a.Conversations.Reply(ctx, p, f.ConversationID, &conversation.ReplyParams{ClientID: f.ClientID,
 				Text: f.Text, Private: f.Private, AttachmentIDs: f.AttachmentIDs, SenderName: p.Name})
 			if err != nil {
 				return err
 			}
 			return cl.Write(ctx, Ack(f.ClientID, sent.Message))
-		},
+		}),
 		Resume: func(ctx context.Context, f *Frame) error {
 			if _, err := a.Conversations.Get(ctx, p, f.ConversationID); err != nil {
 				return err
@@ -63,15 +70,15 @@ func (a *AgentSocket) Serve(w http.ResponseWriter, r *http.Request, p *permissio
 			}
 			return cl.Resume(ctx, f.ConversationID, f.AfterSeq)
 		},
-		Typing: func(ctx context.Context, f *Frame) error {
+		Typing: write(func(ctx context.Context, f *Frame) error {
 			c, err := a.Conversations.Get(ctx, p, f.ConversationID)
 			if err != nil {
 				return err
 			}
 			cl.PublishTyping(c, conversation.SenderAgent, p.Name, f.Typing)
 			return nil
-		},
-		Read: func(ctx context.Context, f *Frame) error {
+		}),
+		Read: write(func(ctx context.Context, f *Frame) error {
 			c, err := a.Conversations.Get(ctx, p, f.ConversationID)
 			if err != nil {
 				return err
@@ -81,6 +88,28 @@ func (a *AgentSocket) Serve(w http.ResponseWriter, r *http.Request, p *permissio
 				cl.PublishRead(c, conversation.ReaderAgent, f.Seq)
 			}
 			return err
-		},
+		}),
 	})
+}
+
+// reauthenticate checks an agent's credentials again. The socket closes
+// with 1008 "unauthorized" when they no longer hold (logged out, token
+// revoked or expired, user disabled or deleted, tenant suspended) and with
+// "credentials_changed" when they grant something else (a new role): the
+// client reconnects and gets what it is now allowed. When the check itself
+// fails (the database is down), the socket stays and the next check decides.
+func (c *Client) reauthenticate(ctx context.Context) {
+	p, err := c.recheck(ctx)
+	if err != nil {
+		switch errcode.From(err).Code.Kind() {
+		case errcode.KindUnauthenticated, errcode.KindForbidden:
+			c.kick("unauthorized")
+		default:
+			c.hub.cfg.Logger.WarnContext(ctx, "realtime: recheck credentials", "tenant_id", c.tenantID, "err", err)
+		}
+		return
+	}
+	if p.UserID != c.principal.UserID || p.Role != c.principal.Role || !slices.Equal(p.Perms.Sorted(), c.principal.Perms.Sorted()) {
+		c.kick("credentials_changed")
+	}
 }

@@ -7,10 +7,10 @@ import (
 	"encoding/json"
 	"errors"
 	"sync"
-	"sync/atomic"
 	"time"
 
 	"github.com/coder/websocket"
+	"golang.org/x/time/rate"
 
 	"github.com/switchboardhq/switchboard/internal/conversation"
 	"github.com/switchboardhq/switchboard/internal/errcode"
@@ -21,7 +21,6 @@ import (
 const (
 	pingEvery       = 25 * time.Second
 	pongWithin      = 20 * time.Second
-	idleAfter       = 120 * time.Second
 	writeWithin     = 10 * time.Second
 	replayPage      = 500
 	maxFrameSize    = 256 << 10 // holds a 20,000-character message even when every character is escaped
@@ -42,6 +41,7 @@ type delivery struct {
 	event          string
 	refreshInboxes bool
 	resume         *resumeReq
+	recheckUser    string // re-authenticate this user's sockets ("*": all of the tenant's)
 }
 
 type resumeReq struct {
@@ -62,7 +62,8 @@ type Client struct {
 	events    chan *delivery
 	done      chan struct{}
 	closeOnce sync.Once
-	lastSeen  atomic.Int64
+	frames    *rate.Limiter                                        // frames other than messages; nil without limits
+	recheck   func(context.Context) (*permission.Principal, error) // agents
 
 	// Owned by the delivery goroutine.
 	cursors map[string]int64
@@ -74,6 +75,9 @@ type ClientParams struct {
 	TenantID   string
 	CustomerID string                // for a visitor
 	Principal  *permission.Principal // for an agent
+	// Recheck authenticates an agent's credentials again; the socket
+	// closes when they no longer hold or no longer grant the same.
+	Recheck func(context.Context) (*permission.Principal, error)
 }
 
 // NewClient registers a socket with the hub. Serve runs it.
@@ -87,14 +91,16 @@ func (h *Hub) NewClient(ctx context.Context, conn *websocket.Conn, p ClientParam
 		qlen = min(qlen, visitorQueueLen)
 	}
 	c := &Client{hub: h, conn: conn, id: hex.EncodeToString(id), tenantID: p.TenantID, customerID: p.CustomerID,
-		principal: p.Principal, events: make(chan *delivery, qlen), done: make(chan struct{}),
+		principal: p.Principal, recheck: p.Recheck, events: make(chan *delivery, qlen), done: make(chan struct{}),
 		cursors: map[string]int64{}, inboxes: map[string]bool{}}
+	if h.cfg.RateLimits {
+		c.frames = rate.NewLimiter(rate.Every(controlEvery), controlBurst)
+	}
 	if !c.visitor() {
 		if err := c.loadInboxes(ctx); err != nil {
 			return nil, err
 		}
 	}
-	c.lastSeen.Store(time.Now().UnixNano())
 	conn.SetReadLimit(maxFrameSize)
 	h.add(c)
 	return c, nil
@@ -104,9 +110,6 @@ func (c *Client) visitor() bool { return c.principal == nil }
 
 // ID identifies the socket in notices, so its own are not echoed back.
 func (c *Client) ID() string { return c.id }
-
-// Seen records activity (a frame or a pong), for the idle timeout.
-func (c *Client) Seen() { c.lastSeen.Store(time.Now().UnixNano()) }
 
 func (c *Client) loadInboxes(ctx context.Context) error {
 	ids, err := c.hub.cfg.Inboxes(ctx, c.tenantID, c.principal.UserID)
@@ -150,6 +153,9 @@ func (c *Client) Write(ctx context.Context, v any) error {
 // WriteError sends a refusal for err, with its stable code.
 func (c *Client) WriteError(ctx context.Context, clientID string, err error) error {
 	e := errcode.From(err)
+	if k := e.Code.Kind(); k == errcode.KindInternal || k == errcode.KindUnavailable {
+		c.hub.cfg.Logger.ErrorContext(ctx, "realtime: frame failed", "tenant_id", c.tenantID, "err", err)
+	}
 	f := ErrorFrame{Type: "error", ClientID: clientID, Code: e.Code.Name(), Message: e.Message}
 	if e.RetryAfter > 0 {
 		f.RetryAfterMS = e.RetryAfter.Milliseconds()
@@ -220,7 +226,6 @@ func (c *Client) Serve(ctx context.Context, hello any, hs Handlers) {
 		if err != nil {
 			return
 		}
-		c.Seen()
 		var f Frame
 		if typ != websocket.MessageText || json.Unmarshal(data, &f) != nil {
 			_ = c.WriteError(ctx, "", errcode.New(errcode.InvalidJSON, "frames are JSON text objects"))
@@ -233,10 +238,12 @@ func (c *Client) Serve(ctx context.Context, hello any, hs Handlers) {
 }
 
 func (c *Client) handleFrame(ctx context.Context, f *Frame, hs Handlers) error {
-	if f.Type != "message" && c.hub.frames != nil {
-		if ok, wait := c.hub.frames.Allow(c.id); !ok {
+	if f.Type != "message" && c.frames != nil {
+		now := time.Now()
+		if r := c.frames.ReserveN(now, 1); r.DelayFrom(now) > 0 {
+			r.CancelAt(now)
 			e := errcode.New(errcode.RateLimited, "too many frames")
-			e.RetryAfter = wait
+			e.RetryAfter = r.DelayFrom(now)
 			return e
 		}
 	}
@@ -259,6 +266,12 @@ func (c *Client) handleFrame(ctx context.Context, f *Frame, hs Handlers) error {
 func (c *Client) deliver(ctx context.Context) {
 	ping := time.NewTicker(pingEvery)
 	defer ping.Stop()
+	var recheck <-chan time.Time
+	if c.recheck != nil {
+		t := time.NewTicker(c.hub.cfg.RecheckEvery)
+		defer t.Stop()
+		recheck = t.C
+	}
 	for {
 		select {
 		case <-ctx.Done():
@@ -267,22 +280,19 @@ func (c *Client) deliver(ctx context.Context) {
 			return
 		case d := <-c.events:
 			if err := c.handle(ctx, d); err != nil {
+				c.hub.cfg.Logger.WarnContext(ctx, "realtime: delivery failed", "tenant_id", c.tenantID, "err", err)
 				c.kick("delivery_failed")
 				return
 			}
+		case <-recheck:
+			c.reauthenticate(ctx)
 		case <-ping.C:
-			if time.Since(time.Unix(0, c.lastSeen.Load())) > idleAfter {
-				c.kick("idle")
-				return
-			}
 			go func() {
 				pctx, cancel := context.WithTimeout(ctx, pongWithin)
 				defer cancel()
 				if err := c.conn.Ping(pctx); err != nil {
 					c.kick("ping_timeout")
-					return
 				}
-				c.Seen()
 			}()
 		}
 	}
@@ -304,6 +314,10 @@ func (c *Client) handle(ctx context.Context, d *delivery) error {
 	case d.refreshInboxes:
 		if !c.visitor() {
 			return c.loadInboxes(ctx)
+		}
+	case d.recheckUser != "":
+		if !c.visitor() && (d.recheckUser == "*" || d.recheckUser == c.principal.UserID) {
+			c.reauthenticate(ctx)
 		}
 	}
 	return nil

@@ -13,6 +13,7 @@ import (
 	"github.com/coder/websocket"
 	"github.com/stretchr/testify/require"
 
+	"github.com/switchboardhq/switchboard/internal/auth"
 	"github.com/switchboardhq/switchboard/internal/conversation"
 	"github.com/switchboardhq/switchboard/internal/permission"
 )
@@ -25,6 +26,12 @@ func (nopBus) Publish(string, []byte) error                           { return n
 // serveOne runs one agent socket on hub and returns the dialled client end.
 func serveOne(t *testing.T, h *Hub) (*websocket.Conn, chan *Client) {
 	t.Helper()
+	return serveOneWith(t, h, nil)
+}
+
+// serveOneWith is serveOne with a credential check.
+func serveOneWith(t *testing.T, h *Hub, recheck func(context.Context) (*permission.Principal, error)) (*websocket.Conn, chan *Client) {
+	t.Helper()
 	clients := make(chan *Client, 1)
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		conn, err := websocket.Accept(w, r, nil)
@@ -32,7 +39,7 @@ func serveOne(t *testing.T, h *Hub) (*websocket.Conn, chan *Client) {
 			return
 		}
 		p := &permission.Principal{UserID: "u1", TenantID: "t1", Perms: permission.RoleAdmin.Grants()}
-		c, err := h.NewClient(r.Context(), conn, ClientParams{TenantID: "t1", Principal: p})
+		c, err := h.NewClient(r.Context(), conn, ClientParams{TenantID: "t1", Principal: p, Recheck: recheck})
 		if err != nil {
 			return
 		}
@@ -129,4 +136,29 @@ func TestDeliveryOrderAndGapFill(t *testing.T) {
 		got = append(got, string(data[strings.Index(string(data), `"seq":`):][:7]))
 	}
 	require.Equal(t, []string{`"seq":1`, `"seq":2`, `"seq":3`, `"seq":4`, `"seq":5`, `"seq":6`}, got)
+}
+
+// TestRecheckClosesRevokedSockets checks the periodic credential check: a
+// failing store keeps the socket, ended credentials close it.
+func TestRecheckClosesRevokedSockets(t *testing.T) {
+	t.Parallel()
+	results := make(chan error, 10)
+	results <- errors.New("database unavailable")
+	results <- auth.ErrUnauthenticated
+	h := NewHub(HubConfig{Bus: nopBus{}, Logger: slog.New(slog.DiscardHandler), RecheckEvery: 20 * time.Millisecond,
+		Inboxes: func(context.Context, string, string) ([]string, error) { return nil, nil }})
+	checks := 0
+	conn, _ := serveOneWith(t, h, func(context.Context) (*permission.Principal, error) {
+		checks++
+		return nil, <-results
+	})
+	var err error
+	for err == nil {
+		_, _, err = conn.Read(context.Background())
+	}
+	var ce websocket.CloseError
+	require.ErrorAs(t, err, &ce)
+	require.Equal(t, websocket.StatusPolicyViolation, ce.Code)
+	require.Equal(t, "unauthorized", ce.Reason)
+	require.Equal(t, 2, checks, "the transient failure kept the socket open until the next check")
 }

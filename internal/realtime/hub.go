@@ -9,7 +9,8 @@ import (
 	"time"
 
 	"github.com/switchboardhq/switchboard/internal/conversation"
-	"github.com/switchboardhq/switchboard/internal/ratelimit"
+	"github.com/switchboardhq/switchboard/internal/event"
+	"github.com/switchboardhq/switchboard/internal/inbox"
 )
 
 // Bus is what the hub needs from the message bus.
@@ -37,6 +38,10 @@ type HubConfig struct {
 	// RateLimits bounds the frames other than messages that one socket may
 	// send (docs/protocol/webchat.md §5). Messages have their own limits.
 	RateLimits bool
+	// RecheckEvery is how often agent sockets authenticate again; it bounds
+	// how long one outlives credentials that end without an event (a token
+	// expiring). Defaults to 15 s.
+	RecheckEvery time.Duration
 }
 
 // Hub routes bus events to this node's sockets.
@@ -49,8 +54,6 @@ type Hub struct {
 	unsub    []func()
 	stop     context.CancelFunc
 
-	frames *ratelimit.Limiter // by client ID; nil without RateLimits
-
 	node    string
 	changed chan struct{}
 	pmu     sync.Mutex
@@ -62,12 +65,11 @@ func NewHub(cfg HubConfig) *Hub {
 	if cfg.QueueLen <= 0 {
 		cfg.QueueLen = 1024
 	}
-	h := &Hub{cfg: cfg, agents: map[string]map[*Client]struct{}{}, visitors: map[string]map[*Client]struct{}{},
-		node: newNodeID(), changed: make(chan struct{}, 1), remote: map[string]remoteNode{}}
-	if cfg.RateLimits {
-		h.frames = ratelimit.New(controlEvery, controlBurst, time.Now)
+	if cfg.RecheckEvery <= 0 {
+		cfg.RecheckEvery = 15 * time.Second
 	}
-	return h
+	return &Hub{cfg: cfg, agents: map[string]map[*Client]struct{}{}, visitors: map[string]map[*Client]struct{}{},
+		node: newNodeID(), changed: make(chan struct{}, 1), remote: map[string]remoteNode{}}
 }
 
 // Start subscribes to the events the hub routes and starts announcing this
@@ -186,11 +188,25 @@ func (h *Hub) dispatch(subject string, data []byte) {
 		}
 		meta := conversation.Meta{ID: n.ConversationID, InboxID: n.InboxID, CustomerID: n.CustomerID, AssigneeID: n.AssigneeID}
 		h.offer(n.TenantID, n.CustomerID, &delivery{meta: meta, notice: &n}, true)
-	case subject == "sb.inbox.updated":
+	case subject == inbox.EventUpdated:
 		var env envelope
 		if json.Unmarshal(data, &env) == nil {
 			h.offer(env.TenantID, "", &delivery{refreshInboxes: true}, false)
 		}
+	case subject == event.UserUpdated || subject == event.UserDeleted || subject == event.CredentialsRevoked ||
+		subject == event.TenantUpdated:
+		// A changed role, status or tenant takes effect on open sockets now,
+		// not at the next periodic check.
+		var env envelope
+		var ch event.Change
+		if json.Unmarshal(data, &env) != nil || json.Unmarshal(env.Data, &ch) != nil {
+			return
+		}
+		tenantID, who := env.TenantID, ch.ID
+		if subject == event.TenantUpdated {
+			tenantID, who = ch.ID, "*"
+		}
+		h.offer(tenantID, "", &delivery{recheckUser: who}, false)
 	case strings.HasPrefix(subject, "sb.conversation."):
 		var env envelope
 		var ch conversation.Changed

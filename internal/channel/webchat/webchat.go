@@ -103,7 +103,7 @@ var (
 // Open resolves (or creates) the visitor's customer and current
 // conversation.
 func (s *Service) Open(ctx context.Context, p *SessionParams) (*Session, error) {
-	in, err := s.inbox(ctx, p.Key)
+	in, err := s.Inbox(ctx, p.Key)
 	if err != nil {
 		return nil, err
 	}
@@ -142,7 +142,10 @@ func (s *Service) Open(ctx context.Context, p *SessionParams) (*Session, error) 
 	return sess, nil
 }
 
-func (s *Service) inbox(ctx context.Context, key string) (*inbox.Inbox, error) {
+// Inbox returns the web chat inbox with a public key (ErrUnknownInbox
+// otherwise), from a cache that keeps it for inboxCacheTTL: every widget
+// request names its inbox.
+func (s *Service) Inbox(ctx context.Context, key string) (*inbox.Inbox, error) {
 	now := s.cfg.Now()
 	if v, ok := s.inboxes.Load(key); ok && now.Before(v.(cachedInbox).expires) {
 		return v.(cachedInbox).in, nil
@@ -270,7 +273,7 @@ type Visitor struct {
 
 // Visitor resolves a visitor token for an inbox key.
 func (s *Service) Visitor(ctx context.Context, key, token string) (*Visitor, error) {
-	in, err := s.inbox(ctx, key)
+	in, err := s.Inbox(ctx, key)
 	if err != nil {
 		return nil, err
 	}
