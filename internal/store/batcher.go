@@ -11,9 +11,6 @@ import (
 // maxBatch bounds how many writes share one transaction.
 const maxBatch = 1024
 
-// ErrStopped is returned by Batcher.Do after Stop.
-var ErrStopped = errors.New("store: batcher stopped")
-
 // errRetryIsolated rolls back an optimistic batch pass that had a failure.
 var errRetryIsolated = errors.New("store: a write in the batch failed")
 
@@ -37,8 +34,10 @@ type Batcher struct {
 	s   *Stores
 	log *slog.Logger
 
-	reqs    chan *batchReq
-	mu      sync.Mutex
+	reqs chan *batchReq
+	// mu orders submissions against Stop: Do holds it shared while it
+	// queues, so the final drain cannot miss a request queued after it.
+	mu      sync.RWMutex
 	started bool
 	stop    chan struct{}
 	done    chan struct{}
@@ -91,20 +90,19 @@ func (b *Batcher) Do(ctx context.Context, fn func(*Tx) error) error {
 	if !b.grouped() {
 		return b.s.InTx(ctx, fn)
 	}
-	b.mu.Lock()
-	started, stop := b.started, b.stop
-	b.mu.Unlock()
-	if !started {
+	b.mu.RLock()
+	if !b.started {
+		b.mu.RUnlock()
 		return b.s.InTx(ctx, fn) // before Start (migrations, bootstrap) and after Stop
 	}
 	r := &batchReq{ctx: ctx, fn: fn, done: make(chan error, 1)}
 	select {
 	case b.reqs <- r:
-	case <-stop:
-		return ErrStopped
 	case <-ctx.Done():
+		b.mu.RUnlock()
 		return ctx.Err()
 	}
+	b.mu.RUnlock()
 	return <-r.done
 }
 
@@ -157,14 +155,7 @@ func (b *Batcher) commit(batch []*batchReq) {
 			r.done <- err
 			return
 		}
-		r.done <- b.s.InTx(context.Background(), func(tx *Tx) (err error) {
-			defer func() {
-				if v := recover(); v != nil {
-					err = fmt.Errorf("store: write panicked: %v", v)
-				}
-			}()
-			return r.fn(tx)
-		})
+		r.done <- b.s.InTx(context.Background(), func(tx *Tx) error { return safeCall(tx, r.fn) })
 		return
 	}
 	// Optimistic pass: the writes share the transaction without
@@ -192,7 +183,10 @@ func (b *Batcher) commit(batch []*batchReq) {
 					results[i] = err
 					continue
 				}
-				results[i] = b.inSavepoint(tx, i, r.fn)
+				var lost error
+				if results[i], lost = b.inSavepoint(tx, r.fn); lost != nil {
+					return lost // every write of the batch fails with it
+				}
 			}
 			return nil
 		})
@@ -208,21 +202,26 @@ func (b *Batcher) commit(batch []*batchReq) {
 	}
 }
 
-func (b *Batcher) inSavepoint(tx *Tx, i int, fn func(*Tx) error) (err error) {
+// inSavepoint runs fn in a savepoint: err is fn's failure, its changes
+// undone. lost reports that the transaction itself is gone — SQLite rolls
+// back the whole transaction on some errors (I/O, a full disk), and then the
+// savepoint cannot be rolled back to — so nothing of the batch may be
+// reported as done. Savepoints nest by name, so one name serves every write
+// (and its statements are prepared once per transaction).
+func (b *Batcher) inSavepoint(tx *Tx, fn func(*Tx) error) (err, lost error) {
 	ctx := context.Background()
-	name := fmt.Sprintf("sb%d", i)
-	if _, err := tx.q.Exec(ctx, "SAVEPOINT "+name); err != nil {
-		return err
+	if _, err := tx.q.Exec(ctx, "SAVEPOINT sb"); err != nil {
+		return nil, fmt.Errorf("store: savepoint: %w", err)
 	}
-	defer func() {
-		if err != nil {
-			_, _ = tx.q.Exec(ctx, "ROLLBACK TO "+name)
+	if err = safeCall(tx, fn); err != nil {
+		if _, rerr := tx.q.Exec(ctx, "ROLLBACK TO sb"); rerr != nil {
+			return err, fmt.Errorf("store: roll back a failed write: %w", rerr)
 		}
-		if _, rerr := tx.q.Exec(ctx, "RELEASE "+name); rerr != nil && err == nil {
-			err = rerr
-		}
-	}()
-	return safeCall(tx, fn)
+	}
+	if _, rerr := tx.q.Exec(ctx, "RELEASE sb"); rerr != nil {
+		return err, fmt.Errorf("store: release savepoint: %w", rerr)
+	}
+	return err, nil
 }
 
 // BatchAs adapts Batcher.Do to a domain's transaction interface, like InTxAs.

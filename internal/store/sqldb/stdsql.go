@@ -18,6 +18,17 @@ type StdQuerier struct {
 	TxStmts map[string]*sql.Stmt
 	// Classify maps driver errors to ConstraintError and friends.
 	Classify func(error) error
+	// Uninterruptible runs statements to completion even when their ctx
+	// ends: SQLite answers an interrupted write by rolling back the whole
+	// transaction, which group commit shares among many callers.
+	Uninterruptible bool
+}
+
+func (q StdQuerier) ctx(ctx context.Context) context.Context {
+	if q.Uninterruptible {
+		return context.WithoutCancel(ctx)
+	}
+	return ctx
 }
 
 var _ Querier = StdQuerier{}
@@ -55,6 +66,7 @@ func (q StdQuerier) stmt(ctx context.Context, query string) (*sql.Stmt, error) {
 
 // Exec implements Querier.
 func (q StdQuerier) Exec(ctx context.Context, query string, args ...any) (int64, error) {
+	ctx = q.ctx(ctx)
 	st, err := q.stmt(ctx, query) //nolint:sqlclosecheck // cached: closed by StmtCache.Close or with the transaction
 	if err != nil {
 		return 0, err
@@ -68,6 +80,7 @@ func (q StdQuerier) Exec(ctx context.Context, query string, args ...any) (int64,
 
 // Query implements Querier.
 func (q StdQuerier) Query(ctx context.Context, query string, args ...any) (Rows, error) {
+	ctx = q.ctx(ctx)
 	st, err := q.stmt(ctx, query) //nolint:sqlclosecheck // cached: closed by StmtCache.Close or with the transaction
 	if err != nil {
 		return nil, err
@@ -81,6 +94,7 @@ func (q StdQuerier) Query(ctx context.Context, query string, args ...any) (Rows,
 
 // QueryRow implements Querier.
 func (q StdQuerier) QueryRow(ctx context.Context, query string, args ...any) Row {
+	ctx = q.ctx(ctx)
 	st, err := q.stmt(ctx, query) //nolint:sqlclosecheck // cached: closed by StmtCache.Close or with the transaction
 	if err != nil {
 		return errRow{err}

@@ -107,13 +107,15 @@ func (db *DB) Writer() sqldb.Querier { return sqldb.StdQuerier{Stmts: db.ws, Cla
 
 // InTx implements sqldb.DB. With one writer connection there is no
 // in-process contention to retry; another process holding the lock is
-// waited for by busy_timeout.
+// waited for by busy_timeout. Statements in the transaction run to
+// completion whatever their ctx (sqldb.StdQuerier.Uninterruptible): ctx
+// decides only whether the transaction starts.
 func (db *DB) InTx(ctx context.Context, fn func(sqldb.Querier) error) error {
 	tx, err := db.w.BeginTx(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("sqlite: begin: %w", classify(err))
 	}
-	q := sqldb.StdQuerier{Stmts: db.ws, Tx: tx, TxStmts: map[string]*sql.Stmt{}, Classify: classify}
+	q := sqldb.StdQuerier{Stmts: db.ws, Tx: tx, TxStmts: map[string]*sql.Stmt{}, Classify: classify, Uninterruptible: true}
 	if err := fn(q); err != nil {
 		_ = tx.Rollback()
 		return err

@@ -306,6 +306,83 @@ func testBatcher(t *testing.T, b *Bundle) {
 	require.NoError(t, bt.Do(context.Background(), func(*store.Tx) error { return nil }), "after Stop, Do runs directly")
 }
 
+// testBatcherCancel cancels some writers' contexts while their write runs,
+// in batches with failing writes: whatever Do answers is the truth — a
+// write is stored, all of it, exactly when Do reported success.
+func testBatcherCancel(t *testing.T, b *Bundle) {
+	bt := store.NewBatcher(b.Stores, slog.New(slog.DiscardHandler))
+	require.NoError(t, bt.Start(context.Background()))
+	defer bt.Stop()
+	c := b.Conversation(t, b.Inbox(t, b.A))
+	const n = 200
+	size := func(i int) int { return 1 + 49*btoi(i%7 == 0) } // long writes get cancelled mid-way
+	errs := make([]error, n)
+	var wg sync.WaitGroup
+	for i := range n {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			ctx, cancel := context.WithCancel(context.Background())
+			defer cancel()
+			errs[i] = bt.Do(ctx, func(tx *store.Tx) error {
+				if size(i) > 1 {
+					defer time.AfterFunc(200*time.Microsecond, cancel).Stop()
+				}
+				for k := range size(i) {
+					m := &conversation.Message{ID: NewID(), TenantID: c.TenantID, ConversationID: c.ID, SenderType: conversation.SenderVisitor,
+						Text: "x", ClientID: fmt.Sprintf("cancel-%03d-%02d", i, k), Attachments: []conversation.AttachmentRef{}, CreatedAt: b.Now}
+					if _, err := tx.Conversations().Append(ctx, &conversation.AppendParams{Message: m}); err != nil {
+						return err
+					}
+				}
+				if i%11 == 0 {
+					return errors.New("boom")
+				}
+				return nil
+			})
+		}()
+	}
+	wg.Wait()
+	stored := map[int]int{}
+	for seq := int64(0); ; {
+		msgs, err := b.Stores.Conversations.Messages(b.ctx, &conversation.MessagesParams{TenantID: b.A.ID, ConversationID: c.ID,
+			AfterSeq: seq, Limit: 500})
+		require.NoError(t, err)
+		if len(msgs) == 0 {
+			break
+		}
+		for _, m := range msgs {
+			seq++
+			require.Equal(t, seq, m.Seq, "no gaps")
+			var w, k int
+			_, _ = fmt.Sscanf(m.ClientID, "cancel-%03d-%02d", &w, &k)
+			stored[w]++
+		}
+	}
+	for i, err := range errs {
+		want := 0
+		if err == nil {
+			want = size(i)
+		}
+		require.Equal(t, want, stored[i], "write %d: Do said %v", i, err)
+	}
+
+	// Stop racing Do: every Do returns.
+	for range 50 {
+		bt := store.NewBatcher(b.Stores, slog.New(slog.DiscardHandler))
+		require.NoError(t, bt.Start(context.Background()))
+		done := make(chan error, 1)
+		go func() { done <- bt.Do(context.Background(), func(*store.Tx) error { return nil }) }()
+		bt.Stop()
+		select {
+		case err := <-done:
+			require.NoError(t, err)
+		case <-time.After(5 * time.Second):
+			t.Fatal("Do did not return after Stop")
+		}
+	}
+}
+
 func seqs(ms []*conversation.Message) []int64 {
 	out := make([]int64, len(ms))
 	for i, m := range ms {
@@ -320,4 +397,11 @@ func convIDs(cs []*conversation.Conversation) []string {
 		out[i] = c.ID
 	}
 	return out
+}
+
+func btoi(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
 }

@@ -46,6 +46,7 @@ func Run(t *testing.T, open func(t testing.TB) store.Engine) {
 	run("ConversationLifecycle", testConversationLifecycle)
 	run("ConversationListOrder", testConversationListOrder)
 	run("Batcher", testBatcher)
+	run("BatcherCancel", testBatcherCancel)
 }
 
 // Bundle is what a conformance test works with: the stores, a clock and two
