@@ -174,6 +174,18 @@ func TestAgentVisibility(t *testing.T) {
 		}
 	}
 	agent.none("message", 300*time.Millisecond)
+	err = f.Agent.Do(ctx, http.MethodPost, "/api/v1/conversations/"+s.ConversationID+"/messages",
+		map[string]any{"text": "mine now", "client_id": "visibility-agent-1"}, nil)
+	apiError(t, err, 404, "not_found")
+	agent.send(map[string]any{"type": "message", "conversation_id": s.ConversationID, "client_id": "visibility-agent-2", "text": "mine now"})
+	require.Equal(t, "not_found", agent.next("error")["code"], "nor over the socket")
+	var msgs struct {
+		Data []map[string]any `json:"data"`
+	}
+	require.NoError(t, f.Admin.Do(ctx, http.MethodGet, "/api/v1/conversations/"+s.ConversationID+"/messages?limit=500", nil, &msgs))
+	for _, m := range msgs.Data {
+		require.NotEqual(t, "mine now", m["text"], "a refused reply left nothing")
+	}
 
 	// Typing and read notices follow the current assignee, although the
 	// visitor's socket saw the conversation unassigned.

@@ -149,6 +149,9 @@ type AppendParams struct {
 	// SetStatus, when not empty, changes the conversation's status in the
 	// same statement (and clears any snooze).
 	SetStatus Status
+	// IfActive appends only to an open or pending conversation: otherwise
+	// Append changes nothing and returns ErrInactive.
+	IfActive bool
 	// AttachmentIDs are files the sender uploaded to this conversation;
 	// Append binds each to the message (once) and fills
 	// Message.Attachments. ErrUnknownAttachment otherwise.
@@ -221,4 +224,7 @@ var (
 	// ErrDuplicateClientID is Append's report that the client ID already
 	// produced a message; Send then returns that message.
 	ErrDuplicateClientID = errcode.New(errcode.Conflict, "the client_id was used before in this conversation")
+	// ErrInactive is Append's report, with IfActive, that the conversation
+	// is resolved or snoozed (or absent); Send then reopens it.
+	ErrInactive = errcode.New(errcode.Conflict, "the conversation is resolved or snoozed")
 )

@@ -128,6 +128,9 @@ type SendParams struct {
 	AttachmentIDs []string
 	// MaxChars limits the text (the inbox's setting).
 	MaxChars int
+	// By, for an agent, must be able to see the conversation (checked in
+	// the same transaction as the write).
+	By *permission.Principal
 }
 
 // Sent is the outcome of Send.
@@ -163,21 +166,33 @@ func (s *Service) Send(ctx context.Context, p *SendParams) (*Sent, error) {
 				return err
 			}
 		}
-		c, err := store.Get(ctx, p.TenantID, p.ConversationID)
-		if err != nil {
-			return err
-		}
 		now := s.cfg.Now()
-		if p.Sender.Type == SenderVisitor && (c.Status == StatusResolved || c.Status == StatusSnoozed) {
-			if _, err = s.changeStatus(ctx, tx, c, StatusOpen, nil, "", now); err != nil {
-				return err
-			}
-		}
 		m := &Message{ID: s.cfg.NewID(), TenantID: p.TenantID, ConversationID: p.ConversationID,
 			SenderType: p.Sender.Type, SenderID: p.Sender.ID, SenderName: p.Sender.Name, Text: p.Text,
 			Private: p.Private, ClientID: p.ClientID, Attachments: []AttachmentRef{}, CreatedAt: now}
-		if c, err = store.Append(ctx, &AppendParams{Message: m, AttachmentIDs: p.AttachmentIDs}); err != nil {
+		// A visitor's message goes to an open or pending conversation in
+		// one statement; only a resolved or snoozed one is read and
+		// reopened first.
+		ap := &AppendParams{Message: m, AttachmentIDs: p.AttachmentIDs, IfActive: p.Sender.Type == SenderVisitor}
+		c, err := store.Append(ctx, ap)
+		if errors.Is(err, ErrInactive) {
+			if err = s.reopen(ctx, tx, p.TenantID, p.ConversationID, now); err != nil {
+				return err
+			}
+			ap.IfActive = false
+			c, err = store.Append(ctx, ap)
+		}
+		if err != nil {
 			return err
+		}
+		if p.By != nil {
+			ok, err := s.CanSee(ctx, p.By, MetaOf(c))
+			if err != nil {
+				return err
+			}
+			if !ok {
+				return ErrNotFound // undoes the append
+			}
 		}
 		out.Message = m
 		evs := []event.Event{{Subject: EventMessageCreated, TenantID: p.TenantID, At: now,
@@ -196,6 +211,19 @@ func (s *Service) Send(ctx context.Context, p *SendParams) (*Sent, error) {
 		return nil, err
 	}
 	return out, nil
+}
+
+// reopen opens a resolved or snoozed conversation for a visitor's message,
+// recording the change as a system message before it.
+func (s *Service) reopen(ctx context.Context, tx Tx, tenantID, id string, now time.Time) error {
+	c, err := tx.Conversations().Get(ctx, tenantID, id)
+	if err != nil {
+		return err
+	}
+	if c.Status == StatusResolved || c.Status == StatusSnoozed {
+		_, err = s.changeStatus(ctx, tx, c, StatusOpen, nil, "", now)
+	}
+	return err
 }
 
 func checkSend(p *SendParams) error {
@@ -289,8 +317,16 @@ func sameTime(a, b *time.Time) bool {
 	return a.Equal(*b)
 }
 
-// Assign sets a conversation's assignee and team (empty strings clear).
-func (s *Service) Assign(ctx context.Context, by *permission.Principal, id, assigneeID, teamID string) (*Conversation, error) {
+// AssignParams change a conversation's assignee and team: nil keeps the
+// current value, an empty string clears it.
+type AssignParams struct {
+	AssigneeID, TeamID *string
+}
+
+// Assign sets a conversation's assignee and team. Fields left nil keep the
+// value they have when the change is written, so concurrent changes of
+// different fields both hold.
+func (s *Service) Assign(ctx context.Context, by *permission.Principal, id string, p AssignParams) (*Conversation, error) {
 	now := s.cfg.Now()
 	var out *Conversation
 	err := s.cfg.Write(ctx, func(tx Tx) error {
@@ -299,6 +335,13 @@ func (s *Service) Assign(ctx context.Context, by *permission.Principal, id, assi
 			return err
 		}
 		out = c
+		assigneeID, teamID := c.AssigneeID, c.TeamID
+		if p.AssigneeID != nil {
+			assigneeID = *p.AssigneeID
+		}
+		if p.TeamID != nil {
+			teamID = *p.TeamID
+		}
 		if c.AssigneeID == assigneeID && c.TeamID == teamID {
 			return nil
 		}
@@ -426,10 +469,7 @@ type ReplyParams struct {
 // Reply sends an agent's message (or private note) to a conversation the
 // agent may see.
 func (s *Service) Reply(ctx context.Context, by *permission.Principal, id string, p *ReplyParams) (*Sent, error) {
-	if _, err := s.Get(ctx, by, id); err != nil {
-		return nil, err
-	}
 	return s.Send(ctx, &SendParams{TenantID: by.TenantID, ConversationID: id, ClientID: p.ClientID, Text: p.Text,
-		Private: p.Private, AttachmentIDs: p.AttachmentIDs,
+		Private: p.Private, AttachmentIDs: p.AttachmentIDs, By: by,
 		Sender: Sender{Type: SenderAgent, ID: by.UserID, Name: p.SenderName}})
 }

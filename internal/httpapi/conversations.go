@@ -131,17 +131,13 @@ func (h *Handler) assignConversation(w http.ResponseWriter, r *http.Request, p *
 	if err := decode(r, &in); err != nil {
 		return err
 	}
-	cur, err := h.d.Conversations.Get(r.Context(), p, r.PathValue("id"))
-	if err != nil {
-		return err
-	}
-	assignee, team := cur.AssigneeID, cur.TeamID
+	var ap conversation.AssignParams
 	if v, ok := in["assignee_id"]; ok {
-		assignee = deref(v)
+		ap.AssigneeID = new(deref(v))
 	}
 	if v, ok := in["team_id"]; ok {
-		team = deref(v)
+		ap.TeamID = new(deref(v))
 	}
-	c, err := h.d.Conversations.Assign(r.Context(), p, cur.ID, assignee, team)
+	c, err := h.d.Conversations.Assign(r.Context(), p, r.PathValue("id"), ap)
 	return respond(w, http.StatusOK, c, err)
 }

@@ -85,7 +85,14 @@ func (s *Conversations) Append(ctx context.Context, p *conversation.AppendParams
 	var c *conversation.Conversation
 	err := s.c.atomic(ctx, func(q sqldb.Querier) error {
 		var err error
-		c, err = scanConversation(q.QueryRow(ctx, s.q.Bump, m.TenantID, m.ConversationID, ms(m.CreatedAt), string(p.SetStatus)))
+		active := ""
+		if p.IfActive {
+			active = "y"
+		}
+		c, err = scanConversation(q.QueryRow(ctx, s.q.Bump, m.TenantID, m.ConversationID, ms(m.CreatedAt), string(p.SetStatus), active))
+		if err != nil && p.IfActive {
+			return notFound(err, conversation.ErrInactive)
+		}
 		if err != nil {
 			return notFound(err, conversation.ErrNotFound)
 		}

@@ -1,7 +1,9 @@
--- Conversations and messages. The append path is four statements:
--- MessageByClientID (idempotency), ConversationGet, ConversationBump
--- (the next seq, under the row's write lock) and MessageInsert; the
--- service adds one outbox insert.
+-- Conversations and messages. An inbound message is three statements:
+-- ConversationBump (the next seq, under the row's write lock; for a visitor
+-- only while the conversation is open or pending), MessageInsert, and the
+-- service's outbox insert. A resent client_id is refused by the unique index
+-- and answered by MessageByClientID; a visitor writing to a resolved or
+-- snoozed conversation adds ConversationGet and the reopening.
 
 -- name: ConversationInsert
 INSERT INTO conversations (id, tenant_id, inbox_id, customer_id, contact_id, status, created_at, updated_at)
@@ -40,14 +42,15 @@ LIMIT $11;
 
 -- name: ConversationBump
 -- Takes the next sequence number; $4 (when not '') sets the status and
--- clears a snooze.
+-- clears a snooze; $5 (when not '') matches only an open or pending
+-- conversation.
 UPDATE conversations SET
     last_seq = last_seq + 1,
     last_message_at = $3,
     updated_at = $3,
     status = CASE WHEN $4 <> '' THEN $4 ELSE status END,
     snoozed_until = CASE WHEN $4 <> '' THEN NULL ELSE snoozed_until END
-WHERE tenant_id = $1 AND id = $2
+WHERE tenant_id = $1 AND id = $2 AND ($5 = '' OR status IN ('open', 'pending'))
 RETURNING id, tenant_id, inbox_id, customer_id, contact_id, status, COALESCE(assignee_id, ''), COALESCE(team_id, ''),
           last_seq, last_message_at, snoozed_until, visitor_read_seq, agent_read_seq, created_at, updated_at;
 
