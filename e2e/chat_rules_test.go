@@ -372,6 +372,16 @@ func TestConversationPagingAndAssignment(t *testing.T) {
 		path = "/api/v1/conversations/" + conv + "/messages?limit=3&cursor=" + *page.NextCursor
 	}
 	require.Equal(t, []float64{1, 2, 3, 4, 5, 6, 7}, seqs)
+	var full struct {
+		Data       []map[string]any `json:"data"`
+		NextCursor *string          `json:"next_cursor"`
+	}
+	require.NoError(t, f.Admin.Do(ctx, http.MethodGet, "/api/v1/conversations/"+conv+"/messages?limit=7", nil, &full))
+	require.Len(t, full.Data, 7)
+	require.Nil(t, full.NextCursor, "an exactly full last page has no next page")
+	status, _, body := n.raw(http.MethodGet, "/api/v1/conversations/"+conv+"/messages?cursor=bm9wZQ", f.Admin.Token, "", nil)
+	require.Equal(t, 400, status)
+	require.Contains(t, string(body), `"invalid_cursor"`)
 
 	team, err := f.Admin.CreateTeam(ctx, map[string]any{"name": "Tier 2"})
 	require.NoError(t, err)

@@ -227,9 +227,6 @@ func (a *App) Addr() string {
 	return a.ln.Addr().String()
 }
 
-// Served reports the HTTP server's exit.
-func (a *App) Served() <-chan error { return a.served }
-
 func (a *App) readyCheck(ctx context.Context) error {
 	if !a.ready.Load() {
 		return errors.New("starting")

@@ -10,11 +10,11 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net/url"
 	"os"
 	"runtime"
 	"runtime/debug"
 	"sort"
-	"strings"
 
 	"github.com/switchboardhq/switchboard/internal/app"
 	"github.com/switchboardhq/switchboard/internal/config"
@@ -202,14 +202,8 @@ func backup(ctx context.Context, env Env, args []string) error {
 
 // redact hides a password in a database URL.
 func redact(u string) string {
-	at := strings.LastIndex(u, "@")
-	scheme := strings.Index(u, "://")
-	if at < 0 || scheme < 0 {
-		return u
-	}
-	creds := u[scheme+3 : at]
-	if user, _, ok := strings.Cut(creds, ":"); ok {
-		return u[:scheme+3] + user + ":***" + u[at:]
+	if p, err := url.Parse(u); err == nil {
+		return p.Redacted()
 	}
 	return u
 }

@@ -372,7 +372,7 @@ func WriteDefaults(w io.Writer) error {
 	bw := bufio.NewWriter(w)
 	fmt.Fprintln(bw, "# Switchboard configuration. Every line shows the default.")
 	fmt.Fprintln(bw, "# Precedence: defaults < this file (--config) < environment < flags.")
-	fmt.Fprintln(bw, "# Secrets may also be read from a file named by KEY_FILE.")
+	fmt.Fprintln(bw, "# In the environment, a secret may instead name a file: KEY_FILE=/path.")
 	for _, o := range options() {
 		fmt.Fprintln(bw)
 		fmt.Fprintf(bw, "# %s\n", o.doc)

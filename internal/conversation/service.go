@@ -415,12 +415,6 @@ func (s *Service) Messages(ctx context.Context, by *permission.Principal, p Mess
 	return s.cfg.Conversations.Messages(ctx, &p)
 }
 
-// CustomerMessages returns the messages a visitor may see: not private.
-func (s *Service) CustomerMessages(ctx context.Context, tenantID string, p MessagesParams) ([]*Message, error) {
-	p.TenantID, p.IncludePrivate = tenantID, false
-	return s.cfg.Conversations.Messages(ctx, &p)
-}
-
 // visibleIn returns conversation id if by may see it: admins and
 // supervisors see all of their tenant's; agents those assigned to them and
 // unassigned ones in inboxes they serve. Others get ErrNotFound.
@@ -439,22 +433,32 @@ func (s *Service) visibleIn(ctx context.Context, store Store, by *permission.Pri
 	return c, nil
 }
 
-// CanSee applies the visibility rule to a conversation's metadata.
+// CanSee applies the visibility rule to a conversation's metadata, reading
+// the principal's inboxes only when the rule needs them.
 func (s *Service) CanSee(ctx context.Context, by *permission.Principal, m Meta) (bool, error) {
-	if by.Can(permission.ConversationsReadAll) {
-		return true, nil
-	}
-	if m.AssigneeID == by.UserID {
-		return true, nil
-	}
-	if m.AssigneeID != "" {
-		return false, nil
-	}
-	inboxes, err := s.cfg.Conversations.VisibleInboxes(ctx, by.TenantID, by.UserID)
+	var err error
+	ok := Visible(by, m, func(inboxID string) bool {
+		inboxes, ierr := s.cfg.Conversations.VisibleInboxes(ctx, by.TenantID, by.UserID)
+		err = ierr
+		return slices.Contains(inboxes, inboxID)
+	})
 	if err != nil {
 		return false, fmt.Errorf("visible inboxes: %w", err)
 	}
-	return slices.Contains(inboxes, m.InboxID), nil
+	return ok, nil
+}
+
+// Visible is the visibility rule: admins and supervisors (read_all) see all
+// of their tenant's conversations; agents see those assigned to them and
+// unassigned ones in inboxes they serve.
+func Visible(by *permission.Principal, m Meta, serves func(inboxID string) bool) bool {
+	switch {
+	case by.Can(permission.ConversationsReadAll) || m.AssigneeID == by.UserID:
+		return true
+	case m.AssigneeID != "":
+		return false
+	}
+	return serves(m.InboxID)
 }
 
 // ReplyParams are an agent's message.

@@ -1,7 +1,6 @@
 package httpapi
 
 import (
-	"encoding/base64"
 	"net/http"
 	"strconv"
 	"strings"
@@ -33,7 +32,7 @@ func (h *Handler) listConversations(w http.ResponseWriter, r *http.Request, p *p
 		at, id, ok := strings.Cut(cursor, "|")
 		ms, err := strconv.ParseInt(at, 10, 64)
 		if !ok || err != nil {
-			return errcode.New(errcode.InvalidCursor, "the cursor is not valid; start again without one")
+			return errInvalidCursor
 		}
 		lp.BeforeAt, lp.BeforeID = ms, id
 	}
@@ -53,40 +52,35 @@ func (h *Handler) getConversation(w http.ResponseWriter, r *http.Request, p *per
 }
 
 func (h *Handler) listMessages(w http.ResponseWriter, r *http.Request, p *permission.Principal) error {
+	limit, after, err := pageParams(r)
+	if err != nil {
+		return err
+	}
 	q := r.URL.Query()
-	mp := conversation.MessagesParams{ConversationID: r.PathValue("id"), Limit: 50}
+	mp := conversation.MessagesParams{ConversationID: r.PathValue("id"), Limit: limit}
 	for name, dst := range map[string]*int64{"after_seq": &mp.AfterSeq, "before_seq": &mp.BeforeSeq} {
 		if v := q.Get(name); v != "" {
-			n, err := strconv.ParseInt(v, 10, 64)
-			if err != nil {
+			if *dst, err = strconv.ParseInt(v, 10, 64); err != nil {
 				return errcode.Errorf(errcode.InvalidRequest, "%s must be an integer", name)
 			}
-			*dst = n
 		}
 	}
-	if v := q.Get("limit"); v != "" {
-		n, _ := strconv.Atoi(v)
-		mp.Limit = n
-	}
-	if c := q.Get("cursor"); c != "" {
-		b, err := base64.RawURLEncoding.DecodeString(c)
-		n, perr := strconv.ParseInt(strings.TrimPrefix(string(b), "c1:"), 10, 64)
-		if err != nil || perr != nil || !strings.HasPrefix(string(b), "c1:") {
-			return errcode.New(errcode.InvalidCursor, "the cursor is not valid; start again without one")
+	if after != "" {
+		if mp.AfterSeq, err = strconv.ParseInt(after, 10, 64); err != nil {
+			return errInvalidCursor
 		}
-		mp.AfterSeq = n
 	}
+	if mp.BeforeSeq != 0 {
+		// The last messages before a seq: a backward page, without a cursor.
+		ms, err := h.d.Conversations.Messages(r.Context(), p, mp)
+		return respond(w, http.StatusOK, page[*conversation.Message]{Data: ms}, err)
+	}
+	mp.Limit++ // one more tells whether another page follows
 	ms, err := h.d.Conversations.Messages(r.Context(), p, mp)
 	if err != nil {
 		return err
 	}
-	// Messages page by seq: the next page starts after the last one here.
-	out := page[*conversation.Message]{Data: ms}
-	if len(ms) == mp.Limit && mp.BeforeSeq == 0 {
-		c := base64.RawURLEncoding.EncodeToString([]byte("c1:" + strconv.FormatInt(ms[len(ms)-1].Seq, 10)))
-		out.NextCursor = &c
-	}
-	writeJSON(w, http.StatusOK, out)
+	writeJSON(w, http.StatusOK, newPage(ms, limit, func(m *conversation.Message) string { return strconv.FormatInt(m.Seq, 10) }))
 	return nil
 }
 

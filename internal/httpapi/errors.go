@@ -23,7 +23,10 @@ var statusOf = map[errcode.Kind]int{
 	errcode.KindUnavailable:     http.StatusServiceUnavailable,
 }
 
-var errOrigin = errcode.New(errcode.OriginRejected, "this site may not embed the inbox's widget")
+var (
+	errOrigin        = errcode.New(errcode.OriginRejected, "this site may not embed the inbox's widget")
+	errInvalidCursor = errcode.New(errcode.InvalidCursor, "the cursor is not valid; start again without one")
+)
 
 // Status returns the HTTP status for an error code.
 func Status(c *errcode.Code) int {

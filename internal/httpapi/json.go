@@ -38,7 +38,7 @@ func pageParams(r *http.Request) (limit int, after string, err error) {
 	if c := r.URL.Query().Get("cursor"); c != "" {
 		b, err := base64.RawURLEncoding.DecodeString(c)
 		if err != nil || !strings.HasPrefix(string(b), "c1:") {
-			return 0, "", errcode.New(errcode.InvalidCursor, "the cursor is not valid; start again without one")
+			return 0, "", errInvalidCursor
 		}
 		after = string(b[3:])
 	}

@@ -58,9 +58,6 @@ var roleGrants = map[Role][]Permission{
 		ConversationsRead, ConversationsWrite},
 }
 
-// Valid reports whether r is a known role.
-func (r Role) Valid() bool { _, ok := roleGrants[r]; return ok }
-
 // TenantRole reports whether r is a role a tenant user may hold.
 func (r Role) TenantRole() bool { return slices.Contains(TenantRoles, r) }
 

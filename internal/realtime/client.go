@@ -323,16 +323,13 @@ func (c *Client) handle(ctx context.Context, d *delivery) error {
 	return nil
 }
 
-// canSee is the visibility rule of conversation.Service.CanSee, evaluated
-// on the socket's cached inbox memberships.
+// canSee applies conversation.Visible on the socket's cached inbox
+// memberships; visitors see their own conversations.
 func (c *Client) canSee(m conversation.Meta) bool {
 	if c.visitor() {
 		return m.CustomerID == c.customerID
 	}
-	if c.principal.Can(permission.ConversationsReadAll) || m.AssigneeID == c.principal.UserID {
-		return true
-	}
-	return m.AssigneeID == "" && c.inboxes[m.InboxID]
+	return conversation.Visible(c.principal, m, func(id string) bool { return c.inboxes[id] })
 }
 
 // message delivers a live message in order: duplicates are dropped and a

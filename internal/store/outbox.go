@@ -72,17 +72,9 @@ func (s *Outbox) Claim(ctx context.Context, max int, publish func([]event.Pendin
 		if err := q.QueryRow(ctx, s.q.Lock).Scan(&locked); err != nil || locked == 0 {
 			return err
 		}
-		rows, err := q.Query(ctx, s.q.Pending, max)
-		batch, err := collect(rows, err, func(r sqldb.Row) (*event.Pending, error) {
-			var p event.Pending
-			return &p, r.Scan(&p.Seq, &p.ID, &p.Subject, &p.Payload)
-		}, "outbox pending")
-		if err != nil || len(batch) == 0 {
+		pending, err := s.pending(ctx, q, max)
+		if err != nil || len(pending) == 0 {
 			return err
-		}
-		pending := make([]event.Pending, len(batch))
-		for i, p := range batch {
-			pending[i] = *p
 		}
 		var n int
 		n, pubErr = publish(pending)
@@ -111,17 +103,9 @@ func (s *Outbox) Claim(ctx context.Context, max int, publish func([]event.Pendin
 // without holding the single writer connection (message writes go on
 // meanwhile), and deletes the published prefix with one statement.
 func (s *Outbox) claimSingleWriter(ctx context.Context, max int, publish func([]event.Pending) (int, error)) (int, error) {
-	rows, err := s.c.read().Query(ctx, s.q.Pending, max)
-	batch, err := collect(rows, err, func(r sqldb.Row) (*event.Pending, error) {
-		var p event.Pending
-		return &p, r.Scan(&p.Seq, &p.ID, &p.Subject, &p.Payload)
-	}, "outbox pending")
-	if err != nil || len(batch) == 0 {
-		return 0, err
-	}
-	pending := make([]event.Pending, len(batch))
-	for i, p := range batch {
-		pending[i] = *p
+	pending, err := s.pending(ctx, s.c.read(), max)
+	if err != nil || len(pending) == 0 {
+		return 0, wrap("claim outbox", err)
 	}
 	n, pubErr := publish(pending)
 	if n > 0 {
@@ -130,6 +114,24 @@ func (s *Outbox) claimSingleWriter(ctx context.Context, max int, publish func([]
 		}
 	}
 	return n, pubErr
+}
+
+// pending reads up to max events in seq order.
+func (s *Outbox) pending(ctx context.Context, q sqldb.Querier, max int) ([]event.Pending, error) {
+	rows, err := q.Query(ctx, s.q.Pending, max)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []event.Pending
+	for rows.Next() {
+		var p event.Pending
+		if err := rows.Scan(&p.Seq, &p.ID, &p.Subject, &p.Payload); err != nil {
+			return nil, err
+		}
+		out = append(out, p)
+	}
+	return out, rows.Err()
 }
 
 // Count returns the number of events waiting to be published.

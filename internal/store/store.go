@@ -231,12 +231,13 @@ func splitList(s string) []string {
 	return strings.Split(s, ",")
 }
 
-// limit clamps a page size; the API validates it, this guards other callers.
+// limit defaults a page size to 50 and bounds it at 1,000 (the API allows
+// at most 500, and asks for one more to learn whether another page exists).
 func limit(n int) int {
-	if n <= 0 || n > 500 {
+	if n <= 0 {
 		return 50
 	}
-	return n
+	return min(n, 1000)
 }
 
 // notFound maps ErrNoRows to the domain's sentinel.

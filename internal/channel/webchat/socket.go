@@ -120,7 +120,10 @@ func (s *Socket) limit(customerID, ip string, perMinute int) error {
 		return nil
 	}
 	perMinute = max(perMinute, 1)
-	v, _ := s.perVisitor.LoadOrStore(perMinute, ratelimit.New(time.Minute/time.Duration(perMinute), min(perMinute, 20), s.Service.cfg.Now))
+	v, ok := s.perVisitor.Load(perMinute)
+	if !ok {
+		v, _ = s.perVisitor.LoadOrStore(perMinute, ratelimit.New(time.Minute/time.Duration(perMinute), min(perMinute, 20), s.Service.cfg.Now))
+	}
 	for _, c := range []struct {
 		lim *ratelimit.Limiter
 		key string

@@ -169,11 +169,8 @@ func verify(in *inbox.Inbox, identifier, hash string) error {
 		}
 		return nil
 	}
-	mac := hmac.New(sha256.New, []byte(in.IdentitySecret))
-	mac.Write([]byte(identifier))
-	want := mac.Sum(nil)
-	got, err := hex.DecodeString(strings.ToLower(hash))
-	if err != nil || !hmac.Equal(got, want) {
+	want := IdentityHash(in.IdentitySecret, identifier)
+	if !hmac.Equal([]byte(strings.ToLower(hash)), []byte(want)) {
 		return ErrIdentity
 	}
 	return nil

@@ -34,7 +34,7 @@ WHERE c.tenant_id = $1 AND c.last_seq > 0
   AND ($5 = '' OR c.assignee_id = $5)
   AND ($6 = 0 OR c.assignee_id IS NULL)
   AND ($7 = '' OR c.assignee_id = $7
-       OR (c.assignee_id IS NULL AND EXISTS (SELECT 1 FROM inbox_members m WHERE m.inbox_id = c.inbox_id AND m.user_id = $7)))
+       OR (c.assignee_id IS NULL AND EXISTS (SELECT 1 FROM inbox_members m WHERE m.tenant_id = c.tenant_id AND m.inbox_id = c.inbox_id AND m.user_id = $7)))
   AND ($8 = '' OR c.customer_id = $8)
   AND (CAST($9 AS BIGINT) = 0 OR c.last_message_at < $9 OR (c.last_message_at = $9 AND c.id < $10))
 ORDER BY c.last_message_at DESC, c.id DESC

@@ -6,7 +6,7 @@ SELECT id, tenant_id, name, email, phone, created_at, updated_at FROM customers 
 
 -- name: CustomerByIdentity
 SELECT c.id, c.tenant_id, c.name, c.email, c.phone, c.created_at, c.updated_at
-FROM customer_identities i JOIN customers c ON c.id = i.customer_id
+FROM customer_identities i JOIN customers c ON c.tenant_id = i.tenant_id AND c.id = i.customer_id
 WHERE i.tenant_id = $1 AND i.kind = $2 AND i.value = $3;
 
 -- name: CustomerIdentityInsert

@@ -12,20 +12,20 @@ DELETE FROM inbox_members WHERE tenant_id = $1 AND inbox_id = $2;
 
 -- name: InboxGet
 SELECT i.id, i.tenant_id, i.channel, i.name, i.public_key, i.identity_secret, i.settings, i.created_at, i.updated_at,
-       COALESCE((SELECT string_agg(m.user_id, ',' ORDER BY m.user_id) FROM inbox_members m WHERE m.inbox_id = i.id), '')
+       COALESCE((SELECT string_agg(m.user_id, ',' ORDER BY m.user_id) FROM inbox_members m WHERE m.tenant_id = i.tenant_id AND m.inbox_id = i.id), '')
 FROM inboxes i WHERE i.tenant_id = $1 AND i.id = $2;
 
 -- name: InboxGetByKey
 SELECT i.id, i.tenant_id, i.channel, i.name, i.public_key, i.identity_secret, i.settings, i.created_at, i.updated_at,
-       COALESCE((SELECT string_agg(m.user_id, ',' ORDER BY m.user_id) FROM inbox_members m WHERE m.inbox_id = i.id), '')
+       COALESCE((SELECT string_agg(m.user_id, ',' ORDER BY m.user_id) FROM inbox_members m WHERE m.tenant_id = i.tenant_id AND m.inbox_id = i.id), '')
 FROM inboxes i WHERE i.public_key = $1;
 
 -- name: InboxList
 SELECT i.id, i.tenant_id, i.channel, i.name, i.public_key, i.identity_secret, i.settings, i.created_at, i.updated_at,
-       COALESCE((SELECT string_agg(m.user_id, ',' ORDER BY m.user_id) FROM inbox_members m WHERE m.inbox_id = i.id), '')
+       COALESCE((SELECT string_agg(m.user_id, ',' ORDER BY m.user_id) FROM inbox_members m WHERE m.tenant_id = i.tenant_id AND m.inbox_id = i.id), '')
 FROM inboxes i
 WHERE i.tenant_id = $1 AND i.id > $2
-  AND ($3 = '' OR EXISTS (SELECT 1 FROM inbox_members m WHERE m.inbox_id = i.id AND m.user_id = $3))
+  AND ($3 = '' OR EXISTS (SELECT 1 FROM inbox_members m WHERE m.tenant_id = i.tenant_id AND m.inbox_id = i.id AND m.user_id = $3))
 ORDER BY i.id LIMIT $4;
 
 -- name: InboxUpdate

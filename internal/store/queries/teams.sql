@@ -11,12 +11,12 @@ DELETE FROM team_members WHERE tenant_id = $1 AND team_id = $2;
 
 -- name: TeamGet
 SELECT t.id, t.tenant_id, t.name, t.description, t.created_at, t.updated_at,
-       COALESCE((SELECT string_agg(m.user_id, ',' ORDER BY m.user_id) FROM team_members m WHERE m.team_id = t.id), '')
+       COALESCE((SELECT string_agg(m.user_id, ',' ORDER BY m.user_id) FROM team_members m WHERE m.tenant_id = t.tenant_id AND m.team_id = t.id), '')
 FROM teams t WHERE t.tenant_id = $1 AND t.id = $2;
 
 -- name: TeamList
 SELECT t.id, t.tenant_id, t.name, t.description, t.created_at, t.updated_at,
-       COALESCE((SELECT string_agg(m.user_id, ',' ORDER BY m.user_id) FROM team_members m WHERE m.team_id = t.id), '')
+       COALESCE((SELECT string_agg(m.user_id, ',' ORDER BY m.user_id) FROM team_members m WHERE m.tenant_id = t.tenant_id AND m.team_id = t.id), '')
 FROM teams t WHERE t.tenant_id = $1 AND t.id > $2
 ORDER BY t.id LIMIT $3;
 

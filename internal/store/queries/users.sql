@@ -23,29 +23,29 @@ DELETE FROM user_skills WHERE tenant_id = $1 AND user_id = $2;
 -- name: UserGet
 SELECT u.id, COALESCE(u.tenant_id, ''), u.email, u.name, u.role, u.status, u.password_hash,
        u.created_at, u.updated_at,
-       COALESCE((SELECT string_agg(m.team_id, ',' ORDER BY m.team_id) FROM team_members m WHERE m.user_id = u.id), ''),
-       COALESCE((SELECT string_agg(s.skill_id || ':' || s.level, ',' ORDER BY s.skill_id) FROM user_skills s WHERE s.user_id = u.id), '')
+       COALESCE((SELECT string_agg(m.team_id, ',' ORDER BY m.team_id) FROM team_members m WHERE m.tenant_id = u.tenant_id AND m.user_id = u.id), ''),
+       COALESCE((SELECT string_agg(s.skill_id || ':' || s.level, ',' ORDER BY s.skill_id) FROM user_skills s WHERE s.tenant_id = u.tenant_id AND s.user_id = u.id), '')
 FROM users u
 WHERE COALESCE(u.tenant_id, '') = $1 AND u.id = $2 AND u.deleted_at IS NULL;
 
 -- name: UserGetByEmail
 SELECT u.id, COALESCE(u.tenant_id, ''), u.email, u.name, u.role, u.status, u.password_hash,
        u.created_at, u.updated_at,
-       COALESCE((SELECT string_agg(m.team_id, ',' ORDER BY m.team_id) FROM team_members m WHERE m.user_id = u.id), ''),
-       COALESCE((SELECT string_agg(s.skill_id || ':' || s.level, ',' ORDER BY s.skill_id) FROM user_skills s WHERE s.user_id = u.id), '')
+       COALESCE((SELECT string_agg(m.team_id, ',' ORDER BY m.team_id) FROM team_members m WHERE m.tenant_id = u.tenant_id AND m.user_id = u.id), ''),
+       COALESCE((SELECT string_agg(s.skill_id || ':' || s.level, ',' ORDER BY s.skill_id) FROM user_skills s WHERE s.tenant_id = u.tenant_id AND s.user_id = u.id), '')
 FROM users u
 WHERE u.email = $1 AND u.deleted_at IS NULL;
 
 -- name: UserList
 SELECT u.id, COALESCE(u.tenant_id, ''), u.email, u.name, u.role, u.status, u.password_hash,
        u.created_at, u.updated_at,
-       COALESCE((SELECT string_agg(m.team_id, ',' ORDER BY m.team_id) FROM team_members m WHERE m.user_id = u.id), ''),
-       COALESCE((SELECT string_agg(s.skill_id || ':' || s.level, ',' ORDER BY s.skill_id) FROM user_skills s WHERE s.user_id = u.id), '')
+       COALESCE((SELECT string_agg(m.team_id, ',' ORDER BY m.team_id) FROM team_members m WHERE m.tenant_id = u.tenant_id AND m.user_id = u.id), ''),
+       COALESCE((SELECT string_agg(s.skill_id || ':' || s.level, ',' ORDER BY s.skill_id) FROM user_skills s WHERE s.tenant_id = u.tenant_id AND s.user_id = u.id), '')
 FROM users u
 WHERE u.tenant_id = $1 AND u.deleted_at IS NULL AND u.id > $2
   AND ($3 = '' OR u.role = $3)
   AND ($4 = '' OR u.status = $4)
-  AND ($5 = '' OR EXISTS (SELECT 1 FROM team_members m WHERE m.user_id = u.id AND m.team_id = $5))
+  AND ($5 = '' OR EXISTS (SELECT 1 FROM team_members m WHERE m.tenant_id = u.tenant_id AND m.user_id = u.id AND m.team_id = $5))
 ORDER BY u.id
 LIMIT $6;
 
