@@ -116,8 +116,12 @@ func TestWidgetLimits(t *testing.T) {
 	require.Equal(t, "rate_limited", limited["code"])
 	require.Positive(t, limited["retry_after_ms"])
 
-	v.send(map[string]any{"type": "bogus"})
+	v.send(map[string]any{"type": "bogus", "conversation_id": s.ConversationID})
 	require.Equal(t, "validation_failed", v.next("error")["code"])
+	v.send(map[string]any{"type": "typing", "typing": true})
+	require.Equal(t, "validation_failed", v.next("error")["code"], "conversation_id is required")
+	v.send(map[string]any{"type": "resume", "conversation_id": s.ConversationID, "after_seq": -1})
+	require.Equal(t, "validation_failed", v.next("error")["code"], "after_seq must not be negative")
 	require.NoError(t, v.conn.Write(context.Background(), 1, []byte("not json")))
 	require.Equal(t, "invalid_json", v.next("error")["code"])
 }

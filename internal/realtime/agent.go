@@ -65,9 +65,6 @@ func (a *AgentSocket) Serve(w http.ResponseWriter, r *http.Request, p *permissio
 			if _, err := a.Conversations.Get(ctx, p, f.ConversationID); err != nil {
 				return err
 			}
-			if f.AfterSeq < 0 {
-				return errcode.New(errcode.ValidationFailed, "after_seq must not be negative")
-			}
 			return cl.Resume(ctx, f.ConversationID, f.AfterSeq)
 		},
 		Typing: write(func(ctx context.Context, f *Frame) error {

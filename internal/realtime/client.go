@@ -247,12 +247,18 @@ func (c *Client) handleFrame(ctx context.Context, f *Frame, hs Handlers) error {
 			return e
 		}
 	}
+	if f.Type != "ping" && f.ConversationID == "" {
+		return errcode.New(errcode.ValidationFailed, "conversation_id is required")
+	}
 	switch f.Type {
 	case "ping":
 		return c.Write(ctx, map[string]string{"type": "pong"})
 	case "message":
 		return hs.Message(ctx, f)
 	case "resume":
+		if f.AfterSeq < 0 {
+			return errcode.New(errcode.ValidationFailed, "after_seq must not be negative")
+		}
 		return hs.Resume(ctx, f)
 	case "typing":
 		return hs.Typing(ctx, f)

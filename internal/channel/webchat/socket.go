@@ -90,7 +90,7 @@ func (s *Socket) handlers(cl *realtime.Client, v *Visitor, ip string) realtime.H
 			if err := own(ctx, f.ConversationID); err != nil {
 				return err
 			}
-			return cl.Resume(ctx, f.ConversationID, max(f.AfterSeq, 0))
+			return cl.Resume(ctx, f.ConversationID, f.AfterSeq)
 		},
 		Typing: func(ctx context.Context, f *realtime.Frame) error {
 			c, err := s.Conversations.GetForCustomer(ctx, tenantID, customerID, f.ConversationID)
