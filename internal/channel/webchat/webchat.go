@@ -117,6 +117,9 @@ func (s *Service) Open(ctx context.Context, p *SessionParams) (*Session, error) 
 	if err := verify(in, p.Identifier, p.IdentifierHash); err != nil {
 		return nil, err
 	}
+	if sess, ok, err := s.returning(ctx, in, p); err != nil || ok {
+		return sess, err
+	}
 	sess := &Session{Inbox: in}
 	err = s.cfg.Write(ctx, func(tx conversation.Tx) error {
 		cu, token, isNew, err := s.resolve(ctx, tx.Customers(), in, p)
@@ -181,6 +184,44 @@ func IdentityHash(secret, identifier string) string {
 	mac := hmac.New(sha256.New, []byte(secret))
 	mac.Write([]byte(identifier))
 	return hex.EncodeToString(mac.Sum(nil))
+}
+
+// returning answers the common page load of a known visitor — a token (and
+// identifier) of one customer, an unchanged profile and an active
+// conversation — from reads alone, without taking the single writer. Any
+// other case (ok false) goes through Open's write.
+func (s *Service) returning(ctx context.Context, in *inbox.Inbox, p *SessionParams) (sess *Session, ok bool, err error) {
+	if p.VisitorToken == "" {
+		return nil, false, nil
+	}
+	cu, err := s.cfg.Customers.FindByIdentity(ctx, in.TenantID, visitorIdentity(p.VisitorToken))
+	if errors.Is(err, customer.ErrNotFound) {
+		return nil, false, nil
+	}
+	if err != nil {
+		return nil, false, err
+	}
+	if (p.Name != "" && p.Name != cu.Name) || (p.Email != "" && p.Email != cu.Email) || (p.Phone != "" && p.Phone != cu.Phone) {
+		return nil, false, nil
+	}
+	if p.Identifier != "" {
+		known, err := s.cfg.Customers.FindByIdentity(ctx, in.TenantID, customer.Identity{Kind: customer.IdentityExternal, Value: p.Identifier})
+		if errors.Is(err, customer.ErrNotFound) || (err == nil && known.ID != cu.ID) {
+			return nil, false, nil
+		}
+		if err != nil {
+			return nil, false, err
+		}
+	}
+	c, err := s.cfg.Store.FindActive(ctx, in.TenantID, in.ID, cu.ID)
+	if errors.Is(err, conversation.ErrNotFound) {
+		return nil, false, nil
+	}
+	if err != nil {
+		return nil, false, err
+	}
+	return &Session{Inbox: in, VisitorToken: p.VisitorToken, CustomerID: cu.ID, ConversationID: c.ID, LastSeq: c.LastSeq,
+		AgentsOnline: s.cfg.Online(ctx, in)}, true, nil
 }
 
 // resolve finds the customer behind the visitor token and identifier, or
