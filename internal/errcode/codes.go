@@ -48,6 +48,11 @@ var (
 	AttachmentTooLarge = def("attachment_too_large", KindInvalid, "The attachment exceeds the size limit.")
 	AttachmentType     = def("attachment_type_refused", KindUnprocessable, "The attachment's type is not accepted.")
 	UnknownAttachment  = def("unknown_attachment", KindUnprocessable, "An attachment in attachment_ids was not uploaded to this conversation by the sender, or was sent already.")
+
+	// Routing.
+	OfferGone    = def("offer_gone", KindConflict, "The offer was withdrawn, has expired or was answered already.")
+	AtCapacity   = def("at_capacity", KindConflict, "The agent has no free capacity for this channel.")
+	UnknownQueue = def("unknown_queue", KindUnprocessable, "A referenced queue does not exist in the tenant.")
 )
 
 var registry []*Code
