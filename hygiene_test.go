@@ -175,7 +175,7 @@ func TestPackageDocs(t *testing.T) {
 // drivers or the composition root: dependencies point inward.
 var domainPackages = []string{
 	"tenant", "user", "team", "skill", "auth", "audit", "event", "permission", "secret", "errcode", "config",
-	"inbox", "customer", "conversation", "attachment", "ratelimit", "channel",
+	"inbox", "customer", "conversation", "attachment", "ratelimit", "channel", "routing", "calendar", "rule",
 }
 
 // adapterPackages sit under a domain package's directory but are adapters

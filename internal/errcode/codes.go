@@ -53,6 +53,7 @@ var (
 	OfferGone    = def("offer_gone", KindConflict, "The offer was withdrawn, has expired or was answered already.")
 	AtCapacity   = def("at_capacity", KindConflict, "The agent has no free capacity for this channel.")
 	UnknownQueue = def("unknown_queue", KindUnprocessable, "A referenced queue does not exist in the tenant.")
+	NotOwner     = def("routing_moved", KindUnavailable, "Routing for the tenant is moving to another node; retry shortly.")
 )
 
 var registry []*Code

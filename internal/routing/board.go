@@ -151,7 +151,7 @@ func (b *Board) keepExcess(a *Agent) {
 		for _, e := range held {
 			if e.it.Channel == ch {
 				load++
-				if e.forced {
+				if e.it.Forced {
 					forced++
 				}
 			}
@@ -160,8 +160,8 @@ func (b *Board) keepExcess(a *Agent) {
 			if load-forced <= a.Capacity[ch] {
 				break
 			}
-			if e.it.Channel == ch && !e.forced {
-				e.forced = true
+			if e.it.Channel == ch && !e.it.Forced {
+				e.it.Forced = true
 				forced++
 			}
 		}
@@ -292,7 +292,7 @@ func (b *Board) Assign(ref, userID string, force bool, now time.Time) ([]Effect,
 		return nil, ErrAtCapacity
 	}
 	prev := b.detach(e, now)
-	e.forced = a.Load[ch] >= a.Capacity[ch]
+	e.it.Forced = a.Load[ch] >= a.Capacity[ch]
 	e.it.AgentID = userID
 	a.Load[ch]++
 	b.assigned(e, now)
@@ -380,7 +380,7 @@ func (b *Board) assigned(e *entry, now time.Time) {
 // release takes an assigned or offered item's load off its agent.
 func (b *Board) release(e *entry, now time.Time) *Agent {
 	a := b.agents[e.it.AgentID]
-	e.forced = false
+	e.it.Forced = false
 	if a != nil {
 		a.Load[e.it.Channel]--
 		b.reindex(a, now)
@@ -442,8 +442,8 @@ func (b *Board) end(e *entry, status Status, reason string, now time.Time) []Eff
 	}
 	if status == Completed {
 		a.IdleSince = now
-		if q := b.queues[e.it.QueueID]; q != nil && q.WrapUp > 0 && a.Presence == Available {
-			a.Presence, a.Reason, a.Since, a.WrapUntil = AfterWork, "", now, now.Add(q.WrapUp)
+		if q := b.queues[e.it.QueueID]; q != nil && q.WrapUpSeconds > 0 && a.Presence == Available {
+			a.Presence, a.Reason, a.Since, a.WrapUntil = AfterWork, "", now, now.Add(seconds(q.WrapUpSeconds))
 			b.reindex(a, now)
 			b.schedule(timer{at: a.WrapUntil, kind: timerWrapUp, id: a.UserID})
 			return append(fx, Effect{Kind: EffectPresence, Agent: cloneAgent(a)})

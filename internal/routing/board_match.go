@@ -141,7 +141,7 @@ func (b *Board) give(e *entry, q *Queue, a *Agent, now time.Time) []Effect {
 		b.assigned(e, now)
 		return []Effect{{Kind: EffectAssigned, Item: cloneItem(e.it), Agent: cloneAgent(a), Reason: "auto_accept"}}
 	}
-	timeout := q.OfferTimeout
+	timeout := seconds(q.OfferTimeoutSeconds)
 	if timeout <= 0 {
 		timeout = DefaultOfferTimeout
 	}
@@ -151,3 +151,6 @@ func (b *Board) give(e *entry, q *Queue, a *Agent, now time.Time) []Effect {
 	b.schedule(timer{at: e.it.Expires, kind: timerOffer, id: e.it.ID, gen: e.gen})
 	return []Effect{{Kind: EffectOffered, Item: cloneItem(e.it), Agent: cloneAgent(a)}}
 }
+
+// queueIDs lists the queues in ID order.
+func (b *Board) queueIDs() []string { return slices.Sorted(maps.Keys(b.queues)) }

@@ -81,7 +81,7 @@ func kinds(fx []routing.Effect) []string {
 func TestOfferAcceptDecline(t *testing.T) {
 	f := newFixture(t, routing.Settings{})
 	f.queue(&routing.Queue{ID: "q", Skills: []routing.SkillReq{{SkillID: "en", MinLevel: 2}}, MissedOfferAway: true,
-		OfferTimeout: 20 * time.Second})
+		OfferTimeoutSeconds: 20})
 	f.agent("ann", map[string]int{"en": 3}, nil)
 	f.agent("bob", map[string]int{"en": 2}, nil)
 	f.agent("cat", map[string]int{"en": 1}, nil) // below the required level
@@ -198,7 +198,7 @@ func TestOverflowRelaxAndMove(t *testing.T) {
 func TestMaxWaitAndClosedQueue(t *testing.T) {
 	f := newFixture(t, routing.Settings{})
 	open := false
-	f.queue(&routing.Queue{ID: "q", AutoAccept: true, MaxWait: time.Minute, Open: func(time.Time) bool { return open }})
+	f.queue(&routing.Queue{ID: "q", AutoAccept: true, MaxWaitSeconds: 60, Open: func(time.Time) bool { return open }})
 	f.agent("ann", nil, nil)
 	f.available("ann")
 	require.Equal(t, []string{"queued:c1"}, kinds(f.enqueue("c1", "q")), "closed: no offers")
@@ -211,7 +211,7 @@ func TestMaxWaitAndClosedQueue(t *testing.T) {
 
 func TestWrapUpAndSticky(t *testing.T) {
 	f := newFixture(t, routing.Settings{})
-	f.queue(&routing.Queue{ID: "q", AutoAccept: true, WrapUp: 30 * time.Second})
+	f.queue(&routing.Queue{ID: "q", AutoAccept: true, WrapUpSeconds: 30})
 	f.agent("ann", nil, nil)
 	f.agent("bob", nil, nil)
 	f.available("ann")

@@ -62,7 +62,7 @@ func (b *Board) Check(now time.Time) error {
 				load[e.it.AgentID], forced[e.it.AgentID] = map[Channel]int{}, map[Channel]int{}
 			}
 			load[e.it.AgentID][e.it.Channel]++
-			if e.forced {
+			if e.it.Forced {
 				forced[e.it.AgentID][e.it.Channel]++
 			}
 		default:

@@ -33,8 +33,7 @@ func runRandom(t *testing.T, seed uint64, steps int) {
 	queues := []string{"q0", "q1", "q2"}
 	for i, id := range queues {
 		q := &routing.Queue{ID: id, Priority: i % 2, AutoAccept: rng.IntN(3) == 0, MissedOfferAway: rng.IntN(2) == 0,
-			OfferTimeout: time.Duration(5+rng.IntN(20)) * time.Second, WrapUp: time.Duration(rng.IntN(3)) * 5 * time.Second,
-			MaxWait:  time.Duration(rng.IntN(2)) * 5 * time.Minute,
+			OfferTimeoutSeconds: 5 + rng.IntN(20), WrapUpSeconds: rng.IntN(3) * 5, MaxWaitSeconds: rng.IntN(2) * 300,
 			Strategy: []routing.Strategy{routing.LongestIdle, routing.LeastOccupied, routing.RoundRobin, routing.MostSkilled}[rng.IntN(4)]}
 		if rng.IntN(2) == 0 {
 			q.Skills = []routing.SkillReq{{SkillID: skills[rng.IntN(3)], MinLevel: 1 + rng.IntN(4)}}

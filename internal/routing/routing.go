@@ -20,6 +20,8 @@ package routing
 
 import (
 	"time"
+
+	"github.com/switchboardhq/switchboard/internal/calendar"
 )
 
 // Channel is a kind of work; agents have a capacity per channel.
@@ -112,7 +114,8 @@ type ServiceLevel struct {
 	Seconds int `json:"seconds"`
 }
 
-// Queue holds the routing settings of one queue.
+// Queue holds the routing settings of one queue. Durations are whole
+// seconds, as the API and the store carry them.
 type Queue struct {
 	ID       string     `json:"id"`
 	TenantID string     `json:"tenant_id"`
@@ -123,31 +126,36 @@ type Queue struct {
 	Priority int      `json:"priority"`
 	Strategy Strategy `json:"strategy"`
 	// AutoAccept assigns without waiting for the agent to accept.
-	AutoAccept   bool `json:"auto_accept"`
-	OfferTimeout time.Duration
-	// MaxWait ends an item's wait as abandoned (reason max_wait); 0 waits
-	// without limit.
-	MaxWait time.Duration
-	// WrapUp is the after-work time an agent gets when an item of this
-	// queue ends; no offers arrive meanwhile.
-	WrapUp   time.Duration
-	Overflow []Overflow `json:"overflow"`
-	// Sticky prefers the agent who last served the customer within
-	// StickyFor, if that agent is free.
-	StickyFor    time.Duration
-	ServiceLevel ServiceLevel `json:"service_level"`
+	AutoAccept          bool `json:"auto_accept"`
+	OfferTimeoutSeconds int  `json:"offer_timeout_seconds"`
+	// MaxWaitSeconds ends an item's wait as abandoned (reason max_wait);
+	// 0 waits without limit.
+	MaxWaitSeconds int `json:"max_wait_seconds"`
+	// WrapUpSeconds is the after-work time an agent gets when an item of
+	// this queue ends; no offers arrive meanwhile.
+	WrapUpSeconds int        `json:"wrap_up_seconds"`
+	Overflow      []Overflow `json:"overflow"`
+	// StickySeconds prefers the agent who last served the customer within
+	// this time, if that agent is free; 0 is off.
+	StickySeconds int          `json:"sticky_seconds"`
+	ServiceLevel  ServiceLevel `json:"service_level"`
 	// MissedOfferAway sets an agent away (reason missed_offer) whose offer
 	// timed out.
 	MissedOfferAway bool `json:"missed_offer_away"`
-	// AlternativesAfter is the expected wait beyond which a waiting
+	// AlternativesAfterSeconds is the expected wait beyond which a waiting
 	// customer is offered alternatives (leave a message, call back); 0 never.
-	AlternativesAfter time.Duration
-	// Open reports whether the queue is within its business hours; nil is
-	// always open. A closed queue keeps its items but makes no offers.
+	AlternativesAfterSeconds int `json:"alternatives_after_seconds"`
+	// Hours are the business hours; nil is always open. A closed queue
+	// keeps its items but makes no offers.
+	Hours *calendar.Hours `json:"hours"`
+	// Open reports whether the queue is within its hours; set from Hours
+	// by Prepare. Nil is always open.
 	Open      func(time.Time) bool `json:"-"`
 	CreatedAt time.Time            `json:"created_at"`
 	UpdatedAt time.Time            `json:"updated_at"`
 }
+
+func seconds(n int) time.Duration { return time.Duration(n) * time.Second }
 
 // IsOpen reports whether the queue makes offers at now.
 func (q *Queue) IsOpen(now time.Time) bool { return q.Open == nil || q.Open(now) }
@@ -171,21 +179,21 @@ const ReasonMissedOffer = "missed_offer"
 
 // Agent is the routing view of one user.
 type Agent struct {
-	UserID   string
-	Presence Presence
-	Reason   string
-	Since    time.Time
+	UserID   string    `json:"user_id"`
+	Presence Presence  `json:"presence"`
+	Reason   string    `json:"reason,omitempty"`
+	Since    time.Time `json:"since"`
 	// WrapUntil ends after-work.
-	WrapUntil time.Time
-	Skills    map[string]int
-	Capacity  map[Channel]int
+	WrapUntil time.Time       `json:"wrap_until,omitzero"`
+	Skills    map[string]int  `json:"-"`
+	Capacity  map[Channel]int `json:"capacity"`
 	// Load counts assigned and offered items per channel.
-	Load map[Channel]int
+	Load map[Channel]int `json:"load"`
 	// IdleSince is when the agent last became free of work: available,
 	// or an item ended. LongestIdle orders by it.
-	IdleSince time.Time
+	IdleSince time.Time `json:"idle_since"`
 	// LastOffer is when the agent was last offered work (RoundRobin).
-	LastOffer time.Time
+	LastOffer time.Time `json:"-"`
 }
 
 // Status is a work item's routing state.
@@ -203,37 +211,40 @@ const (
 
 // Item is one piece of work to route.
 type Item struct {
-	ID       string
-	TenantID string
-	QueueID  string
-	Channel  Channel
+	ID       string  `json:"id"`
+	TenantID string  `json:"tenant_id"`
+	QueueID  string  `json:"queue_id"`
+	Channel  Channel `json:"channel"`
 	// Ref is the routed object, e.g. a conversation ID; at most one active
 	// item per Ref.
-	Ref        string
-	CustomerID string
-	Priority   int
-	Attributes map[string]string
+	Ref        string            `json:"ref"`
+	CustomerID string            `json:"customer_id,omitempty"`
+	Priority   int               `json:"priority"`
+	Attributes map[string]string `json:"attributes,omitempty"`
 	// EnqueuedAt is when the item entered routing; the position among
 	// equal priorities and the customer's wait count from it, across
 	// moves, declines and restarts.
-	EnqueuedAt time.Time
+	EnqueuedAt time.Time `json:"enqueued_at"`
 	// QueuedAt is when it entered its current queue; overflow rules and
 	// the service level count from it.
-	QueuedAt time.Time
-	Status   Status
-	AgentID  string
-	OfferID  string
+	QueuedAt time.Time `json:"queued_at"`
+	Status   Status    `json:"status"`
+	AgentID  string    `json:"agent_id,omitempty"`
+	OfferID  string    `json:"offer_id,omitempty"`
 	// OfferedAt and Expires frame the current offer.
-	OfferedAt time.Time
-	Expires   time.Time
+	OfferedAt time.Time `json:"offered_at,omitzero"`
+	Expires   time.Time `json:"expires_at,omitzero"`
 	// Declined lists agents who declined or let an offer lapse; they are
 	// not offered this item again.
-	Declined []string
+	Declined []string `json:"declined,omitempty"`
 	// Sticky is the agent preferred for this item (set at enqueue).
-	Sticky     string
-	AssignedAt time.Time
-	EndedAt    time.Time
-	EndReason  string
+	Sticky     string    `json:"sticky_agent_id,omitempty"`
+	AssignedAt time.Time `json:"assigned_at,omitzero"`
+	EndedAt    time.Time `json:"ended_at,omitzero"`
+	EndReason  string    `json:"end_reason,omitempty"`
+	// Forced marks an assignment above the agent's capacity made by a
+	// person (or kept when the capacity was lowered).
+	Forced bool `json:"forced,omitempty"`
 }
 
 // Waiting reports whether the item still waits for an agent.

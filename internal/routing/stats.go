@@ -58,29 +58,27 @@ func serviceLevel(q *Queue) ServiceLevel {
 	return q.ServiceLevel
 }
 
-// countAnswered records an item answered at now.
-func (b *Board) countAnswered(it *Item, now time.Time) {
-	s := b.statsFor(it.QueueID, now)
+// countAnswered records an item answered at the given time.
+func (b *Board) countAnswered(it *Item, at time.Time) {
+	s := b.statsFor(it.QueueID, at)
 	s.answered++
-	if now.Sub(it.QueuedAt) <= time.Duration(serviceLevel(b.queues[it.QueueID]).Seconds)*time.Second {
+	if at.Sub(it.QueuedAt) <= time.Duration(serviceLevel(b.queues[it.QueueID]).Seconds)*time.Second {
 		s.inTarget++
 	}
 }
 
-// countEnded records an item that ended: abandoned while waiting, or
-// handled (its handle time feeds the wait estimate).
-func (b *Board) countEnded(it *Item, wasAssigned bool, now time.Time) {
-	s := b.statsFor(it.QueueID, now)
-	if !wasAssigned {
+// countEnded records an item that ended at the given time: abandoned while
+// waiting, or handled (its handle time feeds the wait estimate).
+func (b *Board) countEnded(it *Item, wasAssigned bool, at time.Time) {
+	s := b.statsFor(it.QueueID, at)
+	switch {
+	case !wasAssigned:
 		s.abandoned++
-		return
+	case !it.AssignedAt.IsZero():
+		s.handleTimes[s.pos] = at.Sub(it.AssignedAt)
+		s.pos = (s.pos + 1) % handleSamples
+		s.handleN = min(s.handleN+1, handleSamples)
 	}
-	if it.AssignedAt.IsZero() {
-		return
-	}
-	s.handleTimes[s.pos] = now.Sub(it.AssignedAt)
-	s.pos = (s.pos + 1) % handleSamples
-	s.handleN = min(s.handleN+1, handleSamples)
 }
 
 func (s *queueStats) averageHandle() time.Duration {
@@ -209,7 +207,7 @@ func (b *Board) Position(ref string, now time.Time) (*Position, bool) {
 		aht := b.statsFor(q.ID, now).averageHandle()
 		p.EstimatedWaitSeconds = int((aht * time.Duration(p.Position) / time.Duration(slots)) / time.Second)
 	}
-	p.Alternatives = q.AlternativesAfter > 0 &&
-		(slots == 0 || time.Duration(p.EstimatedWaitSeconds)*time.Second > q.AlternativesAfter)
+	p.Alternatives = q.AlternativesAfterSeconds > 0 &&
+		(slots == 0 || time.Duration(p.EstimatedWaitSeconds)*time.Second > seconds(q.AlternativesAfterSeconds))
 	return p, true
 }

@@ -46,8 +46,8 @@ func (b *Board) scheduleItem(e *entry, now time.Time) {
 	}
 	e.gen = b.nextGen()
 	next, ok := NextStage(q, e.it, now)
-	if q.MaxWait > 0 {
-		limit := e.it.QueuedAt.Add(q.MaxWait)
+	if q.MaxWaitSeconds > 0 {
+		limit := e.it.QueuedAt.Add(seconds(q.MaxWaitSeconds))
 		if !ok || limit.Before(next) {
 			next, ok = limit, true
 		}
@@ -114,7 +114,7 @@ func (b *Board) fire(t timer, now time.Time) []Effect {
 		return fx
 	case q == nil:
 		return nil
-	case q.MaxWait > 0 && !now.Before(e.it.QueuedAt.Add(q.MaxWait)):
+	case q.MaxWaitSeconds > 0 && !now.Before(e.it.QueuedAt.Add(seconds(q.MaxWaitSeconds))):
 		return b.end(e, Abandoned, "max_wait", now)
 	}
 	if to, ok := DueMove(q, e.it, now); ok && b.queues[to] != nil {

@@ -23,8 +23,6 @@ type entry struct {
 	prev, next *entry
 	// gen invalidates timers scheduled for an earlier state.
 	gen uint64
-	// forced marks an assignment a person made above the agent's capacity.
-	forced bool
 }
 
 func (w *waitList) len() int { return w.n }

@@ -42,6 +42,7 @@ type Stores struct {
 	Customers     *Customers
 	Conversations *Conversations
 	Attachments   *Attachments
+	Routing       *Routing
 }
 
 // queries is every named statement, loaded for one dialect.
@@ -58,6 +59,7 @@ type queries struct {
 	customers     customerQueries
 	conversations conversationQueries
 	attachments   attachmentQueries
+	routing       routingQueries
 }
 
 // Options configure the stores.
@@ -74,7 +76,7 @@ type Options struct {
 func New(db sqldb.DB, opts Options) (*Stores, error) {
 	q := &queries{}
 	for _, dst := range []any{&q.users, &q.teams, &q.skills, &q.tenants, &q.tokens, &q.audit, &q.outbox,
-		&q.inboxes, &q.customers, &q.conversations, &q.attachments} {
+		&q.inboxes, &q.customers, &q.conversations, &q.attachments, &q.routing} {
 		if err := sqldb.Load(queryFS, "queries", db.Dialect(), dst); err != nil {
 			return nil, err
 		}
@@ -94,7 +96,7 @@ func New(db sqldb.DB, opts Options) (*Stores, error) {
 func (q *queries) all() []string {
 	var out []string
 	for _, group := range []any{q.users, q.teams, q.skills, q.tenants, q.tokens, q.audit, q.outbox,
-		q.inboxes, q.customers, q.conversations, q.attachments} {
+		q.inboxes, q.customers, q.conversations, q.attachments, q.routing} {
 		v := reflect.ValueOf(group)
 		for i := range v.NumField() {
 			out = append(out, v.Field(i).String())
@@ -122,6 +124,7 @@ func bind(db sqldb.DB, q *queries, opts Options, c conn) *Stores {
 		Customers:     &Customers{c: c, q: &q.customers},
 		Conversations: &Conversations{c: c, q: &q.conversations},
 		Attachments:   &Attachments{c: c, q: &q.attachments},
+		Routing:       &Routing{c: c, q: &q.routing},
 	}
 }
 

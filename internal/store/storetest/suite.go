@@ -47,6 +47,8 @@ func Run(t *testing.T, open func(t testing.TB) store.Engine) {
 	run("ConversationListOrder", testConversationListOrder)
 	run("Batcher", testBatcher)
 	run("BatcherCancel", testBatcherCancel)
+	run("RoutingQueues", testRoutingQueues)
+	run("RoutingItems", testRoutingItems)
 }
 
 // Bundle is what a conformance test works with: the stores, a clock and two

@@ -1,0 +1,72 @@
+package routing
+
+import (
+	"time"
+
+	"github.com/switchboardhq/switchboard/internal/calendar"
+	"github.com/switchboardhq/switchboard/internal/errcode"
+)
+
+// TenantSettings are a tenant's routing settings as the API and the store
+// carry them.
+type TenantSettings struct {
+	// VoiceBlocksChats stops other work being offered to an agent on a call.
+	VoiceBlocksChats bool `json:"voice_blocks_chats"`
+	// Timezone (IANA) defines "today" for queue statistics.
+	Timezone string `json:"timezone"`
+}
+
+// Compile checks the settings and returns what the board uses.
+func (t *TenantSettings) Compile() (Settings, error) {
+	loc, err := time.LoadLocation(t.Timezone)
+	if err != nil || t.Timezone == "" || t.Timezone == "Local" {
+		return Settings{}, errcode.Errorf(errcode.ValidationFailed, "timezone %q is not an IANA time zone", t.Timezone)
+	}
+	return Settings{VoiceBlocksChats: t.VoiceBlocksChats, Location: loc}, nil
+}
+
+// AwayReason is an admin-defined reason an agent can give for being away.
+type AwayReason struct {
+	ID        string    `json:"id"`
+	TenantID  string    `json:"tenant_id"`
+	Name      string    `json:"name"`
+	CreatedAt time.Time `json:"created_at"`
+}
+
+// Rule sends new work to a queue when its condition holds. Rules are
+// evaluated in order and the first match wins; an inbox's default queue
+// takes what no rule matched.
+type Rule struct {
+	ID       string `json:"id"`
+	TenantID string `json:"tenant_id"`
+	Name     string `json:"name"`
+	// InboxID limits the rule to one inbox; "" applies to all.
+	InboxID string `json:"inbox_id"`
+	// When is an expression over the work (see docs/guide); "" always
+	// matches.
+	When    string `json:"when"`
+	QueueID string `json:"queue_id"`
+}
+
+// Prepare compiles the queues' business hours into their Open functions.
+func Prepare(s *Snapshot) error {
+	for _, q := range s.Queues {
+		if err := q.compileHours(); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (q *Queue) compileHours() error {
+	q.Open = nil
+	if q.Hours == nil {
+		return nil
+	}
+	sch, err := calendar.Compile(*q.Hours)
+	if err != nil {
+		return err
+	}
+	q.Open = sch.Open
+	return nil
+}

@@ -1,0 +1,120 @@
+-- Routing (ADR 0015): queues, work items, agents' presence, rules, away
+-- reasons and per-tenant settings with the ownership epoch (ADR 0016).
+
+-- name: RoutingSettingsGet
+SELECT voice_blocks_chats, timezone FROM routing_settings WHERE tenant_id = $1;
+
+-- name: RoutingSettingsPut
+INSERT INTO routing_settings (tenant_id, voice_blocks_chats, timezone) VALUES ($1, $2, $3)
+ON CONFLICT (tenant_id) DO UPDATE SET voice_blocks_chats = excluded.voice_blocks_chats, timezone = excluded.timezone;
+
+-- name: RoutingClaim
+-- Raises the epoch; no row changes when another owner claimed a higher one.
+INSERT INTO routing_settings (tenant_id, epoch) VALUES ($1, $2)
+ON CONFLICT (tenant_id) DO UPDATE SET epoch = excluded.epoch WHERE routing_settings.epoch < excluded.epoch;
+
+-- name: RoutingFence
+-- SQLite has one writer, so the read is stable for the transaction; see
+-- postgres/routing.sql.
+SELECT COALESCE((SELECT epoch FROM routing_settings WHERE tenant_id = $1), 0);
+
+-- name: QueueInsert
+INSERT INTO queues (id, tenant_id, name, skills, priority, strategy, auto_accept, offer_timeout_seconds,
+                    max_wait_seconds, wrap_up_seconds, overflow, sticky_seconds, target_percent, target_seconds,
+                    missed_offer_away, alternatives_after_seconds, hours, created_at, updated_at)
+VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19);
+
+-- name: QueueUpdate
+UPDATE queues SET name = $3, skills = $4, priority = $5, strategy = $6, auto_accept = $7, offer_timeout_seconds = $8,
+    max_wait_seconds = $9, wrap_up_seconds = $10, overflow = $11, sticky_seconds = $12, target_percent = $13,
+    target_seconds = $14, missed_offer_away = $15, alternatives_after_seconds = $16, hours = $17, updated_at = $18
+WHERE tenant_id = $1 AND id = $2;
+
+-- name: QueueGet
+SELECT id, tenant_id, name, skills, priority, strategy, auto_accept, offer_timeout_seconds, max_wait_seconds,
+       wrap_up_seconds, overflow, sticky_seconds, target_percent, target_seconds, missed_offer_away,
+       alternatives_after_seconds, hours, created_at, updated_at
+FROM queues WHERE tenant_id = $1 AND id = $2;
+
+-- name: QueueList
+SELECT id, tenant_id, name, skills, priority, strategy, auto_accept, offer_timeout_seconds, max_wait_seconds,
+       wrap_up_seconds, overflow, sticky_seconds, target_percent, target_seconds, missed_offer_away,
+       alternatives_after_seconds, hours, created_at, updated_at
+FROM queues WHERE tenant_id = $1 ORDER BY name, id;
+
+-- name: QueueDelete
+DELETE FROM queues WHERE tenant_id = $1 AND id = $2;
+
+-- name: QueueReferenced
+-- Inboxes whose default queue, and queues whose overflow, name the queue.
+SELECT (SELECT count(*) FROM inboxes WHERE tenant_id = $1 AND default_queue_id = $2)
+     + (SELECT count(*) FROM queues WHERE tenant_id = $1 AND id <> $2 AND overflow LIKE '%"' || $2 || '"%');
+
+-- name: RoutingItemSave
+INSERT INTO routing_items (id, tenant_id, queue_id, channel, ref, customer_id, priority, attributes, status, agent_id,
+                           offer_id, offered_at, expires_at, declined, sticky, forced, enqueued_at, queued_at,
+                           assigned_at, ended_at, end_reason)
+VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21)
+ON CONFLICT (id) DO UPDATE SET queue_id = excluded.queue_id, priority = excluded.priority, status = excluded.status,
+    agent_id = excluded.agent_id, offer_id = excluded.offer_id, offered_at = excluded.offered_at,
+    expires_at = excluded.expires_at, declined = excluded.declined, forced = excluded.forced,
+    queued_at = excluded.queued_at, assigned_at = excluded.assigned_at, ended_at = excluded.ended_at,
+    end_reason = excluded.end_reason;
+
+-- name: RoutingItemsActive
+SELECT id, tenant_id, queue_id, channel, ref, customer_id, priority, attributes, status, agent_id, offer_id,
+       offered_at, expires_at, declined, sticky, forced, enqueued_at, queued_at, assigned_at, ended_at, end_reason
+FROM routing_items WHERE tenant_id = $1 AND status IN ('queued', 'offered', 'assigned');
+
+-- name: RoutingItemsSince
+-- Items answered or ended since $2, for the day's statistics.
+SELECT id, tenant_id, queue_id, channel, ref, customer_id, priority, attributes, status, agent_id, offer_id,
+       offered_at, expires_at, declined, sticky, forced, enqueued_at, queued_at, assigned_at, ended_at, end_reason
+FROM routing_items WHERE tenant_id = $1 AND ended_at >= $2
+UNION ALL
+SELECT id, tenant_id, queue_id, channel, ref, customer_id, priority, attributes, status, agent_id, offer_id,
+       offered_at, expires_at, declined, sticky, forced, enqueued_at, queued_at, assigned_at, ended_at, end_reason
+FROM routing_items WHERE tenant_id = $1 AND status = 'assigned' AND assigned_at >= $2;
+
+-- name: RoutingLastAgent
+SELECT agent_id FROM routing_items
+WHERE tenant_id = $1 AND customer_id = $2 AND assigned_at >= $3 AND assigned_at > 0 AND agent_id <> ''
+ORDER BY assigned_at DESC LIMIT 1;
+
+-- name: RoutingAgents
+-- Every active user of the tenant can take work; presence defaults to
+-- offline.
+SELECT u.id,
+       COALESCE((SELECT string_agg(s.skill_id || ':' || s.level, ',' ORDER BY s.skill_id) FROM user_skills s WHERE s.tenant_id = u.tenant_id AND s.user_id = u.id), ''),
+       u.capacity, COALESCE(p.presence, 'offline'), COALESCE(p.reason, ''), COALESCE(p.since, u.created_at),
+       COALESCE(p.wrap_until, 0), COALESCE(p.idle_since, 0)
+FROM users u LEFT JOIN agent_presence p ON p.tenant_id = u.tenant_id AND p.user_id = u.id
+WHERE u.tenant_id = $1 AND u.deleted_at IS NULL AND u.status = 'active';
+
+-- name: AgentPresenceSave
+INSERT INTO agent_presence (tenant_id, user_id, presence, reason, since, wrap_until, idle_since)
+SELECT tenant_id, id, $3, $4, $5, $6, $7 FROM users WHERE tenant_id = $1 AND id = $2 AND deleted_at IS NULL
+ON CONFLICT (tenant_id, user_id) DO UPDATE SET presence = excluded.presence, reason = excluded.reason,
+    since = excluded.since, wrap_until = excluded.wrap_until, idle_since = excluded.idle_since;
+
+-- name: AwayReasonInsert
+INSERT INTO away_reasons (id, tenant_id, name, created_at) VALUES ($1, $2, $3, $4);
+
+-- name: AwayReasonList
+SELECT id, tenant_id, name, created_at FROM away_reasons WHERE tenant_id = $1 ORDER BY name, id;
+
+-- name: AwayReasonDelete
+DELETE FROM away_reasons WHERE tenant_id = $1 AND id = $2;
+
+-- name: RoutingRuleList
+SELECT id, tenant_id, position, name, inbox_id, expression, queue_id FROM routing_rules
+WHERE tenant_id = $1 ORDER BY position;
+
+-- name: RoutingRulesClear
+DELETE FROM routing_rules WHERE tenant_id = $1;
+
+-- name: RoutingRuleInsert
+-- Inserts nothing when the queue is not the tenant's.
+INSERT INTO routing_rules (id, tenant_id, position, name, inbox_id, expression, queue_id)
+SELECT CAST($1 AS TEXT), tenant_id, CAST($3 AS INTEGER), CAST($4 AS TEXT), CAST($5 AS TEXT), CAST($6 AS TEXT), id
+FROM queues WHERE tenant_id = $2 AND id = $7;
