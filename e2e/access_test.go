@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/require"
 
@@ -90,16 +91,37 @@ func TestTenantIsolation(t *testing.T) {
 		require.NoError(t, err)
 		tok, err := a.Admin.CreateToken(ctx, "Alpha token", nil)
 		require.NoError(t, err)
+		// Routing: every new conversation of A goes to A's queue, whose
+		// only available agent is offered it.
+		queue, err := a.Admin.CreateQueue(ctx, map[string]any{"name": "Alpha queue"})
+		require.NoError(t, err)
+		require.NoError(t, a.Admin.Do(ctx, http.MethodPut, "/api/v1/routing/rules",
+			map[string]any{"rules": []map[string]any{{"queue_id": queue.ID}}}, nil))
+		reason, err := a.Admin.CreateAwayReason(ctx, "Alpha lunch")
+		require.NoError(t, err)
+		_, err = a.Agent.SetPresence(ctx, a.AgentID, "available", "")
+		require.NoError(t, err)
 		ib, conv := n.chatFixture(a)
+		var offer string
+		require.Eventually(t, func() bool {
+			st, err := a.Agent.AgentState(ctx, a.AgentID)
+			require.NoError(t, err)
+			if len(st.Offers) == 0 {
+				return false
+			}
+			offer = st.Offers[0].OfferID
+			return true
+		}, 10*time.Second, 20*time.Millisecond, "the conversation is offered to A's agent")
 		status, att := n.upload("/api/v1/conversations/"+conv+"/attachments", map[string]string{"Authorization": "Bearer " + a.Admin.Token}, "a.png", png)
 		require.Equal(t, 201, status)
 
 		targets := map[string]string{ // first path segment after /api/v1/ → tenant A's object
 			"users": a.AgentID, "teams": team.ID, "skills": skill.ID, "tokens": tok.ID, "tenants": a.ID,
 			"inboxes": ib.ID, "conversations": conv, "attachments": att["id"].(string),
+			"queues": queue.ID, "agents": a.AgentID, "offers": offer, "away-reasons": reason.ID,
 		}
 		secrets := []string{a.ID, a.AdminID, a.SupID, a.AgentID, team.ID, skill.ID, tok.ID, a.Emails["admin"], a.Emails["agent"],
-			ib.ID, ib.Key, conv, att["id"].(string)}
+			ib.ID, ib.Key, conv, att["id"].(string), queue.ID, offer, reason.ID}
 		before := snapshot(t, a)
 
 		for _, r := range n.app.API.Routes() {
@@ -144,7 +166,8 @@ func snapshot(t testing.TB, f *tenantFixture) string {
 	t.Helper()
 	var out strings.Builder
 	for _, path := range []string{"/api/v1/users?limit=200", "/api/v1/teams?limit=200", "/api/v1/skills?limit=200", "/api/v1/tokens",
-		"/api/v1/inboxes?limit=200", "/api/v1/conversations?limit=200"} {
+		"/api/v1/inboxes?limit=200", "/api/v1/conversations?limit=200", "/api/v1/queues", "/api/v1/routing/rules",
+		"/api/v1/away-reasons"} {
 		var raw json.RawMessage
 		require.NoError(t, f.Admin.Do(context.Background(), http.MethodGet, path, nil, &raw))
 		var v struct {

@@ -32,6 +32,7 @@ import (
 	"github.com/switchboardhq/switchboard/internal/inbox"
 	"github.com/switchboardhq/switchboard/internal/outbox"
 	"github.com/switchboardhq/switchboard/internal/realtime"
+	"github.com/switchboardhq/switchboard/internal/routing"
 	"github.com/switchboardhq/switchboard/internal/secret"
 	"github.com/switchboardhq/switchboard/internal/skill"
 	"github.com/switchboardhq/switchboard/internal/store"
@@ -78,6 +79,10 @@ type App struct {
 	waker         *conversation.Waker
 	// Ingest takes inbound messages of channels into conversations.
 	Ingest *channel.Ingest
+	// Routing is queues, presence, offers and live routing state.
+	Routing     *routing.Service
+	routeEngine *routing.Engine
+	chatRoute   *chatRouting
 }
 
 // New opens storage (applying migrations) and the bus and wires every
@@ -143,6 +148,8 @@ func (a *App) open(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
+	a.wireRouting()
+	deps.Routing = a.Routing
 	proxies, err := a.cfg.Proxies()
 	if err != nil {
 		return err
@@ -198,6 +205,13 @@ func (a *App) Start(ctx context.Context) error {
 	if err := a.waker.Start(ctx); err != nil {
 		return err
 	}
+	if err := a.routeEngine.Start(ctx); err != nil {
+		return err
+	}
+	a.chatRoute = &chatRouting{a: a}
+	if err := a.chatRoute.Start(ctx); err != nil {
+		return err
+	}
 	ln, err := (&net.ListenConfig{}).Listen(ctx, "tcp", a.cfg.Addr)
 	if err != nil {
 		return fmt.Errorf("listen on %s: %w", a.cfg.Addr, err)
@@ -247,6 +261,12 @@ func (a *App) Stop(ctx context.Context) error {
 			errs = append(errs, fmt.Errorf("http shutdown: %w", err))
 		}
 		a.srv = nil
+	}
+	if a.chatRoute != nil {
+		a.chatRoute.Stop()
+	}
+	if a.routeEngine != nil {
+		a.routeEngine.Stop()
 	}
 	if a.waker != nil {
 		a.waker.Stop()

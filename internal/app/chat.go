@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"errors"
 	"path/filepath"
 	"time"
 
@@ -13,6 +14,7 @@ import (
 	"github.com/switchboardhq/switchboard/internal/httpapi"
 	"github.com/switchboardhq/switchboard/internal/inbox"
 	"github.com/switchboardhq/switchboard/internal/realtime"
+	"github.com/switchboardhq/switchboard/internal/routing"
 	"github.com/switchboardhq/switchboard/internal/store"
 )
 
@@ -28,7 +30,14 @@ func (a *App) wireChat() (httpapi.Deps, error) {
 		Policy: attachment.DefaultPolicy(), Now: o.Now, NewID: o.NewID})
 	a.batch = store.NewBatcher(st, a.log)
 	a.Inboxes = inbox.NewService(inbox.Config{Inboxes: st.Inboxes,
-		InTx: store.InTxAs(st, func(tx *store.Tx) inbox.Tx { return tx }), Rand: o.Rand, Now: o.Now, NewID: o.NewID})
+		InTx: store.InTxAs(st, func(tx *store.Tx) inbox.Tx { return tx }), Rand: o.Rand, Now: o.Now, NewID: o.NewID,
+		QueueExists: func(ctx context.Context, tenantID, id string) (bool, error) {
+			_, err := st.Routing.GetQueue(ctx, tenantID, id)
+			if errors.Is(err, routing.ErrQueueNotFound) {
+				return false, nil
+			}
+			return err == nil, err
+		}})
 	write := store.BatchAs(a.batch, func(tx *store.Tx) conversation.Tx { return tx })
 	a.Conversations = conversation.NewService(conversation.Config{Conversations: st.Conversations,
 		InTx: store.InTxAs(st, func(tx *store.Tx) conversation.Tx { return tx }), Write: write, Now: o.Now, NewID: o.NewID})

@@ -25,6 +25,7 @@ import (
 	"github.com/switchboardhq/switchboard/internal/inbox"
 	"github.com/switchboardhq/switchboard/internal/permission"
 	"github.com/switchboardhq/switchboard/internal/realtime"
+	"github.com/switchboardhq/switchboard/internal/routing"
 	"github.com/switchboardhq/switchboard/internal/skill"
 	"github.com/switchboardhq/switchboard/internal/team"
 	"github.com/switchboardhq/switchboard/internal/tenant"
@@ -63,6 +64,8 @@ type Deps struct {
 	AttachmentLimit int64
 	// Widget serves /widget.js and /widget/demo.
 	Widget http.Handler
+	// Routing is queues, presence, offers and live routing state.
+	Routing *routing.Service
 }
 
 // Handler serves the API.

@@ -29,11 +29,13 @@ type inboxIn struct {
 	Name         *string         `json:"name"`
 	Settings     *inbox.Settings `json:"settings"`
 	MemberIDs    *[]string       `json:"member_ids"`
+	DefaultQueue *string         `json:"default_queue_id"`
 	RotateSecret bool            `json:"rotate_identity_secret"`
 }
 
 func (in *inboxIn) params() *inbox.Params {
-	return &inbox.Params{Channel: in.Channel, Name: in.Name, Settings: in.Settings, MemberIDs: in.MemberIDs, RotateSecret: in.RotateSecret}
+	return &inbox.Params{Channel: in.Channel, Name: in.Name, Settings: in.Settings, MemberIDs: in.MemberIDs,
+		DefaultQueueID: in.DefaultQueue, RotateSecret: in.RotateSecret}
 }
 
 func (h *Handler) createInbox(w http.ResponseWriter, r *http.Request, p *permission.Principal) error {

@@ -33,6 +33,7 @@ type userIn struct {
 	Password *string            `json:"password"`
 	TeamIDs  *[]string          `json:"team_ids"`
 	Skills   *[]user.SkillLevel `json:"skills"`
+	Capacity map[string]int     `json:"capacity"`
 }
 
 func (h *Handler) createUser(w http.ResponseWriter, r *http.Request, p *permission.Principal) error {
@@ -80,7 +81,7 @@ func (h *Handler) updateUser(w http.ResponseWriter, r *http.Request, p *permissi
 		return err
 	}
 	u, err := h.d.Users.Update(r.Context(), p, r.PathValue("id"), &user.UpdateParams{Name: in.Name, Role: in.Role,
-		Status: in.Status, Password: in.Password, TeamIDs: in.TeamIDs, Skills: in.Skills})
+		Status: in.Status, Password: in.Password, TeamIDs: in.TeamIDs, Skills: in.Skills, Capacity: in.Capacity})
 	if err != nil {
 		return err
 	}

@@ -35,9 +35,12 @@ type Inbox struct {
 	Settings Settings `json:"settings"`
 	// MemberIDs are the users who serve the inbox; agents see its
 	// unassigned conversations.
-	MemberIDs []string  `json:"member_ids"`
-	CreatedAt time.Time `json:"created_at"`
-	UpdatedAt time.Time `json:"updated_at"`
+	MemberIDs []string `json:"member_ids"`
+	// DefaultQueueID routes the inbox's new work that no queue rule
+	// matched; "" leaves it unrouted (agents pick it up themselves).
+	DefaultQueueID string    `json:"default_queue_id"`
+	CreatedAt      time.Time `json:"created_at"`
+	UpdatedAt      time.Time `json:"updated_at"`
 	// IdentitySecret signs visitor identities (HMAC-SHA256); admins only.
 	IdentitySecret string `json:"-"`
 }

@@ -36,6 +36,8 @@ type Config struct {
 	Rand    io.Reader
 	Now     func() time.Time
 	NewID   func() string
+	// QueueExists checks a default queue ID of the tenant.
+	QueueExists func(ctx context.Context, tenantID, id string) (bool, error)
 }
 
 // NewService returns a Service.
@@ -52,6 +54,8 @@ type Params struct {
 	Name      *string
 	Settings  *Settings
 	MemberIDs *[]string
+	// DefaultQueueID sets the queue for work no rule matched ("" none).
+	DefaultQueueID *string
 	// RotateSecret issues a new identity secret (update only).
 	RotateSecret bool
 }
@@ -69,6 +73,9 @@ func (s *Service) Create(ctx context.Context, by *permission.Principal, p *Param
 		return nil, err
 	}
 	if in.IdentitySecret, err = s.random("", 32); err != nil {
+		return nil, err
+	}
+	if err := s.checkQueue(ctx, in.TenantID, p); err != nil {
 		return nil, err
 	}
 	if _, err := s.apply(in, p); err != nil {
@@ -113,6 +120,9 @@ func (s *Service) Update(ctx context.Context, by *permission.Principal, id strin
 			return err
 		}
 		out = in
+		if err := s.checkQueue(ctx, in.TenantID, p); err != nil {
+			return err
+		}
 		fields, err := s.apply(in, p)
 		if err != nil {
 			return err
@@ -163,6 +173,10 @@ func (s *Service) apply(in *Inbox, p *Params) ([]string, error) {
 		fields = append(fields, "settings")
 	}
 	in.Settings.Defaults()
+	if p.DefaultQueueID != nil && *p.DefaultQueueID != in.DefaultQueueID {
+		in.DefaultQueueID = *p.DefaultQueueID
+		fields = append(fields, "default_queue_id")
+	}
 	if p.MemberIDs != nil {
 		ids := slices.Clone(*p.MemberIDs)
 		slices.Sort(ids)
@@ -173,6 +187,23 @@ func (s *Service) apply(in *Inbox, p *Params) ([]string, error) {
 		}
 	}
 	return fields, nil
+}
+
+// ErrUnknownQueue refuses a default queue that is not the tenant's.
+var ErrUnknownQueue = errcode.New(errcode.UnknownQueue, "default_queue_id is not a queue of this tenant")
+
+func (s *Service) checkQueue(ctx context.Context, tenantID string, p *Params) error {
+	if p.DefaultQueueID == nil || *p.DefaultQueueID == "" || s.cfg.QueueExists == nil {
+		return nil
+	}
+	ok, err := s.cfg.QueueExists(ctx, tenantID, *p.DefaultQueueID)
+	if err != nil {
+		return err
+	}
+	if !ok {
+		return ErrUnknownQueue
+	}
+	return nil
 }
 
 func validate(st *Settings) error {

@@ -30,6 +30,14 @@ const (
 	// ConversationsReadAll lifts the agent's view (assigned to me, or
 	// unassigned in my inboxes) to all of the tenant's conversations.
 	ConversationsReadAll Permission = "conversations.read_all"
+
+	QueuesRead  Permission = "queues.read"  // queue names and settings
+	QueuesWrite Permission = "queues.write" // queues, queue rules, away reasons, routing settings
+	// WorkTake is taking routed work: one's own presence and offers.
+	WorkTake Permission = "work.take"
+	// RoutingMonitor is the supervisor's view and control: live queue and
+	// agent state, anyone's presence, reassigning work.
+	RoutingMonitor Permission = "routing.monitor"
 )
 
 // Role is a user's role. Tenant users are admin, supervisor or agent; the
@@ -51,11 +59,12 @@ var TenantRoles = []Role{RoleAdmin, RoleSupervisor, RoleAgent}
 var roleGrants = map[Role][]Permission{
 	RolePlatformAdmin: {TenantsManage, TokensManage, AuditRead},
 	RoleAdmin: {UsersRead, UsersWrite, TeamsRead, TeamsWrite, SkillsRead, SkillsWrite,
-		TokensManage, AuditRead, InboxesRead, InboxesWrite, ConversationsRead, ConversationsWrite, ConversationsReadAll},
+		TokensManage, AuditRead, InboxesRead, InboxesWrite, ConversationsRead, ConversationsWrite, ConversationsReadAll,
+		QueuesRead, QueuesWrite, WorkTake, RoutingMonitor},
 	RoleSupervisor: {UsersRead, TeamsRead, SkillsRead, TokensManage, InboxesRead,
-		ConversationsRead, ConversationsWrite, ConversationsReadAll},
+		ConversationsRead, ConversationsWrite, ConversationsReadAll, QueuesRead, WorkTake, RoutingMonitor},
 	RoleAgent: {UsersRead, TeamsRead, SkillsRead, TokensManage, InboxesRead,
-		ConversationsRead, ConversationsWrite},
+		ConversationsRead, ConversationsWrite, QueuesRead, WorkTake},
 }
 
 // TenantRole reports whether r is a role a tenant user may hold.

@@ -15,7 +15,8 @@ var every = []permission.Permission{
 	permission.TenantsManage, permission.UsersRead, permission.UsersWrite, permission.TeamsRead,
 	permission.TeamsWrite, permission.SkillsRead, permission.SkillsWrite, permission.TokensManage,
 	permission.AuditRead, permission.InboxesRead, permission.InboxesWrite, permission.ConversationsRead,
-	permission.ConversationsWrite, permission.ConversationsReadAll,
+	permission.ConversationsWrite, permission.ConversationsReadAll, permission.QueuesRead, permission.QueuesWrite,
+	permission.WorkTake, permission.RoutingMonitor,
 }
 
 func TestRoleGrants(t *testing.T) {
@@ -28,13 +29,15 @@ func TestRoleGrants(t *testing.T) {
 		permission.RoleAdmin: {permission.UsersRead, permission.UsersWrite, permission.TeamsRead,
 			permission.TeamsWrite, permission.SkillsRead, permission.SkillsWrite, permission.TokensManage,
 			permission.AuditRead, permission.InboxesRead, permission.InboxesWrite, permission.ConversationsRead,
-			permission.ConversationsWrite, permission.ConversationsReadAll},
+			permission.ConversationsWrite, permission.ConversationsReadAll, permission.QueuesRead,
+			permission.QueuesWrite, permission.WorkTake, permission.RoutingMonitor},
 		permission.RoleSupervisor: {permission.UsersRead, permission.TeamsRead, permission.SkillsRead,
 			permission.TokensManage, permission.InboxesRead, permission.ConversationsRead,
-			permission.ConversationsWrite, permission.ConversationsReadAll},
+			permission.ConversationsWrite, permission.ConversationsReadAll, permission.QueuesRead,
+			permission.WorkTake, permission.RoutingMonitor},
 		permission.RoleAgent: {permission.UsersRead, permission.TeamsRead, permission.SkillsRead,
 			permission.TokensManage, permission.InboxesRead, permission.ConversationsRead,
-			permission.ConversationsWrite},
+			permission.ConversationsWrite, permission.QueuesRead, permission.WorkTake},
 	}
 	for role, want := range grants {
 		for _, p := range every {

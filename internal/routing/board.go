@@ -12,6 +12,7 @@ import (
 var (
 	ErrItemNotFound  = errcode.New(errcode.NotFound, "work item not found")
 	ErrOfferGone     = errcode.New(errcode.OfferGone, "the offer was withdrawn, has expired or was answered")
+	ErrOfferNotFound = errcode.New(errcode.NotFound, "offer not found")
 	ErrAgentNotFound = errcode.New(errcode.NotFound, "agent not found")
 	ErrQueueNotFound = errcode.New(errcode.NotFound, "queue not found")
 	ErrAtCapacity    = errcode.New(errcode.AtCapacity, "the agent has no free capacity for this channel")
@@ -60,7 +61,11 @@ type Board struct {
 	entries map[string]*entry // active items by ID
 	byRef   map[string]*entry
 	offers  map[string]*entry // offered items by offer ID
-	waiting map[string]*waitList
+	// closed and closedOrder remember recently closed offers (offer ID →
+	// agent), oldest first.
+	closed      map[string]string
+	closedOrder []string
+	waiting     map[string]*waitList
 	// free indexes the agents who may take more work of a channel, so an
 	// arriving item scans only them.
 	free   map[Channel]map[string]*Agent
@@ -72,7 +77,7 @@ type Board struct {
 // NewBoard returns an empty board. newID makes offer IDs.
 func NewBoard(s Settings, newID func() string) *Board {
 	return &Board{settings: s, newID: newID, queues: map[string]*Queue{}, agents: map[string]*Agent{},
-		entries: map[string]*entry{}, byRef: map[string]*entry{}, offers: map[string]*entry{},
+		entries: map[string]*entry{}, byRef: map[string]*entry{}, offers: map[string]*entry{}, closed: map[string]string{},
 		waiting: map[string]*waitList{}, free: map[Channel]map[string]*Agent{}, stats: map[string]*queueStats{}}
 }
 
@@ -249,11 +254,11 @@ func (b *Board) Enqueue(it *Item, now time.Time) ([]Effect, error) {
 
 // Accept assigns an offered item to the agent it was offered to.
 func (b *Board) Accept(offerID, userID string, now time.Time) ([]Effect, error) {
-	e := b.offers[offerID]
-	if e == nil || e.it.AgentID != userID {
-		return nil, ErrOfferGone
+	e, err := b.openOffer(offerID, userID)
+	if err != nil {
+		return nil, err
 	}
-	delete(b.offers, offerID)
+	b.closeOffer(offerID, userID)
 	b.assigned(e, now)
 	return []Effect{{Kind: EffectAssigned, Item: cloneItem(e.it), Agent: cloneAgent(b.agents[userID])}}, nil
 }
@@ -261,9 +266,9 @@ func (b *Board) Accept(offerID, userID string, now time.Time) ([]Effect, error) 
 // Decline returns an offered item to its place; the agent is not offered
 // it again.
 func (b *Board) Decline(offerID, userID string, now time.Time) ([]Effect, error) {
-	e := b.offers[offerID]
-	if e == nil || e.it.AgentID != userID {
-		return nil, ErrOfferGone
+	e, err := b.openOffer(offerID, userID)
+	if err != nil {
+		return nil, err
 	}
 	return b.requeue(e, "declined", true, now), nil
 }
@@ -335,7 +340,7 @@ func (b *Board) detach(e *entry, now time.Time) *Agent {
 	case Queued:
 		b.waiting[e.it.QueueID].remove(e)
 	case Offered:
-		delete(b.offers, e.it.OfferID)
+		b.closeOffer(e.it.OfferID, e.it.AgentID)
 		a = b.release(e, now)
 	case Assigned:
 		a = b.release(e, now)
@@ -391,7 +396,7 @@ func (b *Board) release(e *entry, now time.Time) *Agent {
 // requeue returns an offered item to its queue. declined keeps the agent
 // from being offered it again.
 func (b *Board) requeue(e *entry, reason string, declined bool, now time.Time) []Effect {
-	delete(b.offers, e.it.OfferID)
+	b.closeOffer(e.it.OfferID, e.it.AgentID)
 	a := b.release(e, now)
 	if declined && a != nil && !slices.Contains(e.it.Declined, a.UserID) {
 		e.it.Declined = append(e.it.Declined, a.UserID)
@@ -426,7 +431,7 @@ func (b *Board) end(e *entry, status Status, reason string, now time.Time) []Eff
 	case Queued:
 		b.waiting[e.it.QueueID].remove(e)
 	case Offered:
-		delete(b.offers, e.it.OfferID)
+		b.closeOffer(e.it.OfferID, e.it.AgentID)
 		a = b.release(e, now)
 	case Assigned:
 		a = b.release(e, now)
@@ -457,6 +462,33 @@ func effectFor(s Status) EffectKind {
 		return EffectCompleted
 	}
 	return EffectAbandoned
+}
+
+// pastOffers is how many answered, expired or withdrawn offers the board
+// remembers, so a late answer to one is "gone" rather than "not found".
+const pastOffers = 4096
+
+// openOffer returns the open offer made to userID; a recently closed one
+// of theirs is ErrOfferGone, anything else ErrOfferNotFound.
+func (b *Board) openOffer(offerID, userID string) (*entry, error) {
+	if e := b.offers[offerID]; e != nil && e.it.AgentID == userID {
+		return e, nil
+	}
+	if b.closed[offerID] == userID {
+		return nil, ErrOfferGone
+	}
+	return nil, ErrOfferNotFound
+}
+
+// closeOffer removes an offer from the open ones and remembers it.
+func (b *Board) closeOffer(offerID, userID string) {
+	delete(b.offers, offerID)
+	if len(b.closedOrder) >= pastOffers {
+		delete(b.closed, b.closedOrder[0])
+		b.closedOrder = b.closedOrder[1:]
+	}
+	b.closed[offerID] = userID
+	b.closedOrder = append(b.closedOrder, offerID)
 }
 
 // offersTo lists the entries offered to an agent, in ID order.

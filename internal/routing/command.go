@@ -43,7 +43,7 @@ type Result struct {
 	Effects  []Effect      `json:"-"`
 	Item     *Item         `json:"item,omitempty"`
 	Stats    []*QueueStats `json:"stats,omitempty"`
-	Agent    *Agent        `json:"agent,omitempty"`
+	Agent    *AgentView    `json:"agent,omitempty"`
 	Position *Position     `json:"position,omitempty"`
 }
 
@@ -104,7 +104,10 @@ func (b *Board) query(c *Command, now time.Time) (*Result, error) {
 		if !ok {
 			return nil, ErrAgentNotFound
 		}
-		res.Agent = a
+		res.Agent = &AgentView{Agent: a, Offers: []*Item{}}
+		for _, e := range b.offersTo(c.UserID) {
+			res.Agent.Offers = append(res.Agent.Offers, cloneItem(e.it))
+		}
 	case OpPosition:
 		p, ok := b.Position(c.Ref, now)
 		if !ok {

@@ -196,6 +196,12 @@ type Agent struct {
 	LastOffer time.Time `json:"-"`
 }
 
+// AgentView is an agent's routing state with the offers open to them.
+type AgentView struct {
+	*Agent
+	Offers []*Item `json:"offers"`
+}
+
 // Status is a work item's routing state.
 type Status string
 

@@ -42,7 +42,7 @@ func (s *Inboxes) Create(ctx context.Context, in *inbox.Inbox) error {
 	}
 	return wrap("create inbox", s.c.atomic(ctx, func(q sqldb.Querier) error {
 		_, err := q.Exec(ctx, s.q.Insert, in.ID, in.TenantID, string(in.Channel), in.Name, in.Key, in.IdentitySecret,
-			string(settings), ms(in.CreatedAt), ms(in.UpdatedAt))
+			string(settings), ms(in.CreatedAt), ms(in.UpdatedAt), in.DefaultQueueID)
 		if err != nil {
 			return err
 		}
@@ -85,7 +85,8 @@ func (s *Inboxes) Update(ctx context.Context, in *inbox.Inbox) error {
 		return wrap("update inbox", err)
 	}
 	return wrap("update inbox", s.c.atomic(ctx, func(q sqldb.Querier) error {
-		n, err := q.Exec(ctx, s.q.Update, in.TenantID, in.ID, in.Name, in.IdentitySecret, string(settings), ms(in.UpdatedAt))
+		n, err := q.Exec(ctx, s.q.Update, in.TenantID, in.ID, in.Name, in.IdentitySecret, string(settings), ms(in.UpdatedAt),
+			in.DefaultQueueID)
 		if err := affected(n, err, inbox.ErrNotFound); err != nil {
 			return err
 		}
@@ -140,7 +141,7 @@ func scanInbox(r sqldb.Row) (*inbox.Inbox, error) {
 	var channel, settings, members string
 	var created, updated int64
 	if err := r.Scan(&in.ID, &in.TenantID, &channel, &in.Name, &in.Key, &in.IdentitySecret, &settings,
-		&created, &updated, &members); err != nil {
+		&created, &updated, &members, &in.DefaultQueueID); err != nil {
 		return nil, err
 	}
 	if err := json.Unmarshal([]byte(settings), &in.Settings); err != nil {

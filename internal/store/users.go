@@ -2,7 +2,9 @@ package store
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
+	"maps"
 	"strconv"
 	"strings"
 	"time"
@@ -47,7 +49,7 @@ func (t *Tx) Users() user.Store { return t.s.Users }
 func (s *Users) Create(ctx context.Context, u *user.User) error {
 	return wrap("create user", s.c.atomic(ctx, func(q sqldb.Querier) error {
 		_, err := q.Exec(ctx, s.q.Insert, u.ID, nullIfEmpty(u.TenantID), u.Email, u.Name, string(u.Role),
-			string(u.Status), u.PasswordHash, ms(u.CreatedAt), ms(u.UpdatedAt))
+			string(u.Status), u.PasswordHash, ms(u.CreatedAt), ms(u.UpdatedAt), capacityJSON(u.Capacity))
 		if sqldb.IsUnique(err, "users_email_live", "users.email") {
 			return user.ErrEmailTaken
 		}
@@ -110,7 +112,8 @@ func (s *Users) List(ctx context.Context, p *user.ListParams) ([]*user.User, err
 // Update implements user.Store.
 func (s *Users) Update(ctx context.Context, u *user.User) error {
 	return wrap("update user", s.c.atomic(ctx, func(q sqldb.Querier) error {
-		n, err := q.Exec(ctx, s.q.Update, u.TenantID, u.ID, u.Name, string(u.Role), string(u.Status), ms(u.UpdatedAt))
+		n, err := q.Exec(ctx, s.q.Update, u.TenantID, u.ID, u.Name, string(u.Role), string(u.Status), ms(u.UpdatedAt),
+			capacityJSON(u.Capacity))
 		if err := affected(n, err, user.ErrNotFound); err != nil {
 			return err
 		}
@@ -197,11 +200,19 @@ func (s *Users) DeleteInvites(ctx context.Context, tenantID, userID string) erro
 
 func scanUser(r sqldb.Row) (*user.User, error) {
 	var u user.User
-	var role, status, teams, skills string
+	var role, status, teams, skills, capacity string
 	var created, updated int64
 	if err := r.Scan(&u.ID, &u.TenantID, &u.Email, &u.Name, &role, &status, &u.PasswordHash,
-		&created, &updated, &teams, &skills); err != nil {
+		&created, &updated, &teams, &skills, &capacity); err != nil {
 		return nil, err
+	}
+	u.Capacity = user.DefaultCapacity()
+	if capacity != "" {
+		var c map[string]int
+		if err := json.Unmarshal([]byte(capacity), &c); err != nil {
+			return nil, fmt.Errorf("malformed capacity %q: %w", capacity, err)
+		}
+		maps.Copy(u.Capacity, c)
 	}
 	u.Role, u.Status = permission.Role(role), user.Status(status)
 	u.CreatedAt, u.UpdatedAt = fromMS(created), fromMS(updated)
@@ -216,4 +227,13 @@ func scanUser(r sqldb.Row) (*user.User, error) {
 		u.Skills = append(u.Skills, user.SkillLevel{SkillID: id, Level: n})
 	}
 	return &u, nil
+}
+
+// capacityJSON stores a capacity; "" keeps the defaults.
+func capacityJSON(c map[string]int) string {
+	if len(c) == 0 {
+		return ""
+	}
+	b, _ := json.Marshal(c) // a map of ints always marshals
+	return string(b)
 }

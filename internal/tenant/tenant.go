@@ -110,7 +110,7 @@ func (s *Service) Create(ctx context.Context, by *permission.Principal, p *Creat
 	}
 	admin := &user.User{
 		ID: s.cfg.NewID(), TenantID: t.ID, Email: email, Name: name, Role: permission.RoleAdmin,
-		Status: user.StatusActive, PasswordHash: hash, TeamIDs: []string{}, Skills: []user.SkillLevel{},
+		Status: user.StatusActive, PasswordHash: hash, TeamIDs: []string{}, Skills: []user.SkillLevel{}, Capacity: user.DefaultCapacity(),
 		CreatedAt: now, UpdatedAt: now,
 	}
 	err = s.cfg.InTx(ctx, func(tx Tx) error {

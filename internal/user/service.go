@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"maps"
 	"net/mail"
 	"slices"
 	"strings"
@@ -78,7 +79,7 @@ func (s *Service) Create(ctx context.Context, by *permission.Principal, p *Creat
 	u := &User{
 		ID: s.cfg.NewID(), TenantID: by.TenantID, Email: email, Name: strings.TrimSpace(p.Name),
 		Role: p.Role, Status: StatusInvited, TeamIDs: dedupe(p.TeamIDs), Skills: sortSkills(p.Skills),
-		CreatedAt: now, UpdatedAt: now,
+		Capacity: DefaultCapacity(), CreatedAt: now, UpdatedAt: now,
 	}
 	if p.Password != "" {
 		if u.PasswordHash, err = s.hash(p.Password); err != nil {
@@ -168,6 +169,8 @@ type UpdateParams struct {
 	Password *string // an admin's reset
 	TeamIDs  *[]string
 	Skills   *[]SkillLevel
+	// Capacity sets the channels given; the others keep their value.
+	Capacity map[string]int
 }
 
 // Update changes a user of the caller's tenant.
@@ -238,6 +241,14 @@ func (s *Service) checkUpdate(by *permission.Principal, id string, p *UpdatePara
 			return err
 		}
 	}
+	for ch, n := range p.Capacity {
+		if !slices.Contains(CapacityChannels(), ch) {
+			return errcode.Errorf(errcode.ValidationFailed, "capacity: %q is not one of chat, voice, email, task", ch)
+		}
+		if n < 0 || n > maxCapacity {
+			return errcode.Errorf(errcode.ValidationFailed, "capacity: %s must be 0 to %d", ch, maxCapacity)
+		}
+	}
 	if id == by.UserID {
 		demote := p.Role != nil && *p.Role != by.Role
 		disable := p.Status != nil && *p.Status != StatusActive
@@ -273,6 +284,17 @@ func apply(u *User, p *UpdateParams) ([]string, map[string]any) {
 	if p.Skills != nil && !slices.Equal(sortSkills(*p.Skills), u.Skills) {
 		u.Skills = sortSkills(*p.Skills)
 		fields = append(fields, "skills")
+	}
+	if len(p.Capacity) > 0 {
+		c := maps.Clone(u.Capacity)
+		if c == nil {
+			c = DefaultCapacity()
+		}
+		maps.Copy(c, p.Capacity)
+		if !maps.Equal(c, u.Capacity) {
+			u.Capacity = c
+			fields = append(fields, "capacity")
+		}
 	}
 	return fields, details
 }

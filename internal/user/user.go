@@ -26,16 +26,19 @@ const (
 // User is a person who signs in. A login email is unique across the platform,
 // so a user belongs to exactly one tenant (the platform administrator to none).
 type User struct {
-	ID        string          `json:"id"`
-	TenantID  string          `json:"tenant_id,omitempty"`
-	Email     string          `json:"email"`
-	Name      string          `json:"name"`
-	Role      permission.Role `json:"role"`
-	Status    Status          `json:"status"`
-	TeamIDs   []string        `json:"team_ids"`
-	Skills    []SkillLevel    `json:"skills"`
-	CreatedAt time.Time       `json:"created_at"`
-	UpdatedAt time.Time       `json:"updated_at"`
+	ID       string          `json:"id"`
+	TenantID string          `json:"tenant_id,omitempty"`
+	Email    string          `json:"email"`
+	Name     string          `json:"name"`
+	Role     permission.Role `json:"role"`
+	Status   Status          `json:"status"`
+	TeamIDs  []string        `json:"team_ids"`
+	Skills   []SkillLevel    `json:"skills"`
+	// Capacity is how much work of each channel (chat, voice, email,
+	// task) routing may give the user at once.
+	Capacity  map[string]int `json:"capacity"`
+	CreatedAt time.Time      `json:"created_at"`
+	UpdatedAt time.Time      `json:"updated_at"`
 	// PasswordHash is the argon2id PHC string; empty until a password is set.
 	PasswordHash string `json:"-"`
 }
@@ -45,6 +48,18 @@ type SkillLevel struct {
 	SkillID string `json:"skill_id"`
 	Level   int    `json:"level"`
 }
+
+// CapacityChannels are the channels a capacity names; they match
+// routing's channels.
+func CapacityChannels() []string { return []string{"chat", "voice", "email", "task"} }
+
+// DefaultCapacity is a user's capacity until an admin sets one.
+func DefaultCapacity() map[string]int {
+	return map[string]int{"chat": 3, "voice": 1, "email": 5, "task": 5}
+}
+
+// maxCapacity bounds one channel's capacity.
+const maxCapacity = 50
 
 // Invite is a pending invitation; only the digest of its token is stored.
 type Invite struct {

@@ -112,6 +112,7 @@ func (b *Bundle) User(t testing.TB, tn *tenant.Tenant, o *UserOpts) *user.User {
 	if u.Skills == nil {
 		u.Skills = []user.SkillLevel{}
 	}
+	u.Capacity = user.DefaultCapacity()
 	require.NoError(t, b.Stores.Users.Create(b.ctx, u))
 	return u
 }

@@ -1,0 +1,181 @@
+package app
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+
+	"github.com/switchboardhq/switchboard/internal/conversation"
+	"github.com/switchboardhq/switchboard/internal/event"
+	"github.com/switchboardhq/switchboard/internal/inbox"
+	"github.com/switchboardhq/switchboard/internal/permission"
+	"github.com/switchboardhq/switchboard/internal/routing"
+	"github.com/switchboardhq/switchboard/internal/skill"
+	"github.com/switchboardhq/switchboard/internal/store"
+	"github.com/switchboardhq/switchboard/internal/tenant"
+)
+
+// wireRouting builds the routing engine and service.
+func (a *App) wireRouting() {
+	st, o := a.Stores, a.opts
+	inTx := store.BatchAs(a.batch, func(tx *store.Tx) routing.Tx { return tx })
+	a.routeEngine = routing.NewEngine(routing.EngineConfig{Store: st.Routing, InTx: inTx,
+		Ownership: routing.StoreOwnership{Store: st.Routing, Now: o.Now},
+		Tenants:   a.activeTenants, Now: o.Now, NewID: o.NewID, Logger: a.log})
+	a.Routing = routing.NewService(routing.ServiceConfig{Store: st.Routing, Engine: a.routeEngine,
+		InTx: store.InTxAs(st, func(tx *store.Tx) routing.AdminTx { return tx }),
+		SkillExists: func(ctx context.Context, tenantID, id string) (bool, error) {
+			_, err := st.Skills.Get(ctx, tenantID, id)
+			if errors.Is(err, skill.ErrNotFound) {
+				return false, nil
+			}
+			return err == nil, err
+		},
+		Now: o.Now, NewID: o.NewID})
+}
+
+// activeTenants lists every active tenant: each is routed from the start.
+func (a *App) activeTenants(ctx context.Context) ([]string, error) {
+	var ids []string
+	after := ""
+	for {
+		page, err := a.Stores.Tenants.List(ctx, &tenant.ListParams{After: after, Limit: 500})
+		if err != nil {
+			return nil, err
+		}
+		for _, t := range page {
+			if t.Status == tenant.StatusActive {
+				ids = append(ids, t.ID)
+			}
+		}
+		if len(page) < 500 {
+			return ids, nil
+		}
+		after = page[len(page)-1].ID
+	}
+}
+
+// chatRouting connects conversations and routing through the bus: a new
+// conversation is routed, resolving or snoozing it ends its work, a
+// person's assignment moves the work; routing's assignments become the
+// conversation's assignee. Durable consumers make each hand-over happen
+// at least once; both sides are idempotent.
+type chatRouting struct {
+	a     *App
+	stops []func()
+}
+
+func (c *chatRouting) Start(ctx context.Context) error {
+	for _, sub := range []struct {
+		durable, subject string
+		fn               func(context.Context, []byte) error
+	}{
+		{"sb_routing_conversations", "sb.conversation.>", c.conversationEvent},
+		{"sb_routing_assignments", routing.EventAssigned, c.assignedEvent},
+		{"sb_routing_users", "sb.user.>", c.userEvent},
+	} {
+		stop, err := c.a.Bus.Consume(ctx, sub.durable, sub.subject, sub.fn)
+		if err != nil {
+			c.Stop()
+			return err
+		}
+		c.stops = append(c.stops, stop)
+	}
+	return nil
+}
+
+func (c *chatRouting) Stop() {
+	for _, f := range c.stops {
+		f()
+	}
+	c.stops = nil
+}
+
+type envelope[T any] struct {
+	Subject  string `json:"subject"`
+	TenantID string `json:"tenant_id"`
+	Data     T      `json:"data"`
+}
+
+func (c *chatRouting) conversationEvent(ctx context.Context, data []byte) error {
+	var env envelope[conversation.Changed]
+	if err := json.Unmarshal(data, &env); err != nil || env.Data.Conversation == nil {
+		return nil // not ours to fix; the relay logs undecodable events
+	}
+	cv := env.Data.Conversation
+	switch env.Subject {
+	case conversation.EventCreated:
+		return c.route(ctx, env.TenantID, cv)
+	case conversation.EventStatusChanged:
+		switch cv.Status {
+		case conversation.StatusResolved, conversation.StatusSnoozed:
+			return c.a.Routing.End(ctx, env.TenantID, cv.ID, string(cv.Status))
+		case conversation.StatusOpen:
+			if env.Data.From == string(conversation.StatusResolved) || env.Data.From == string(conversation.StatusSnoozed) {
+				return c.route(ctx, env.TenantID, cv) // reopened: new work
+			}
+		}
+	case conversation.EventAssigned:
+		if env.Data.ActorID != "" && cv.AssigneeID != "" {
+			return c.a.Routing.Assigned(ctx, env.TenantID, cv.ID, cv.AssigneeID)
+		}
+	}
+	return nil
+}
+
+// route sends a conversation to its queue; a conversation already routed
+// (a redelivered event) is left as it is.
+func (c *chatRouting) route(ctx context.Context, tenantID string, cv *conversation.Conversation) error {
+	if cv.AssigneeID != "" {
+		return nil // someone took it already
+	}
+	in, err := c.a.Stores.Inboxes.Get(ctx, tenantID, cv.InboxID)
+	if err != nil {
+		return err
+	}
+	_, err = c.a.Routing.Route(ctx, &routing.Work{TenantID: tenantID, InboxID: cv.InboxID, Channel: channelOf(in),
+		Ref: cv.ID, CustomerID: cv.CustomerID, DefaultQueueID: in.DefaultQueueID, At: c.a.opts.Now()})
+	if errors.Is(err, routing.ErrActiveItem) {
+		return nil
+	}
+	return err
+}
+
+func channelOf(in *inbox.Inbox) routing.Channel {
+	switch in.Channel {
+	case inbox.ChannelVoice:
+		return routing.ChannelVoice
+	case inbox.ChannelEmail:
+		return routing.ChannelEmail
+	}
+	return routing.ChannelChat
+}
+
+// assignedEvent makes routing's assignee the conversation's.
+func (c *chatRouting) assignedEvent(ctx context.Context, data []byte) error {
+	var env envelope[routing.ItemEvent]
+	if err := json.Unmarshal(data, &env); err != nil || env.Data.Item == nil {
+		return nil
+	}
+	it := env.Data.Item
+	if env.Data.Reason == "direct" {
+		return nil // a person assigned it; the conversation has it already
+	}
+	sys := &permission.Principal{TenantID: env.TenantID, Perms: permission.NewSet(permission.ConversationsRead,
+		permission.ConversationsWrite, permission.ConversationsReadAll)}
+	_, err := c.a.Conversations.Assign(ctx, sys, it.Ref, conversation.AssignParams{AssigneeID: &it.AgentID})
+	if errors.Is(err, conversation.ErrNotFound) {
+		return nil
+	}
+	return err
+}
+
+// userEvent has routing reload when a user's skills, capacity, role or
+// status changed, or the user was deleted.
+func (c *chatRouting) userEvent(ctx context.Context, data []byte) error {
+	var env envelope[event.Change]
+	if err := json.Unmarshal(data, &env); err != nil || env.TenantID == "" {
+		return nil
+	}
+	return c.a.Routing.Reload(ctx, env.TenantID)
+}

@@ -1,0 +1,155 @@
+package routing
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"sync"
+	"time"
+)
+
+// Ownership decides which node routes a tenant (ADR 0016). Acquire returns
+// a fencing epoch, higher than any earlier owner's, once this node holds
+// the tenant; the epoch's writes fail with ErrNotOwner after another node
+// took over.
+type Ownership interface {
+	Acquire(ctx context.Context, tenantID string) (epoch int64, err error)
+}
+
+// EngineConfig wires an Engine.
+type EngineConfig struct {
+	Store     Store
+	InTx      InTxFunc
+	Ownership Ownership
+	// Tenants lists the tenants to route from the start, so their timers
+	// (offer timeouts, overflow, wrap-up) run without waiting for a command.
+	Tenants   func(ctx context.Context) ([]string, error)
+	Now       func() time.Time
+	NewID     func() string
+	Logger    *slog.Logger
+	Committed func(tenantID string, fx []Effect)
+}
+
+// Engine runs one dispatcher per tenant this node routes and sends each
+// command to its tenant's dispatcher.
+type Engine struct {
+	cfg EngineConfig
+
+	mu      sync.Mutex
+	started bool
+	byTen   map[string]*Dispatcher
+}
+
+// NewEngine returns an Engine.
+func NewEngine(cfg EngineConfig) *Engine { return &Engine{cfg: cfg, byTen: map[string]*Dispatcher{}} }
+
+// Start routes every listed tenant. A tenant that fails to load is logged
+// and retried by its next command.
+func (e *Engine) Start(ctx context.Context) error {
+	e.mu.Lock()
+	e.started = true
+	e.mu.Unlock()
+	ids, err := e.cfg.Tenants(ctx)
+	if err != nil {
+		return err
+	}
+	for _, id := range ids {
+		if _, err := e.dispatcher(ctx, id); err != nil {
+			e.cfg.Logger.Error("routing: start tenant", "tenant_id", id, "err", err)
+		}
+	}
+	return nil
+}
+
+// Stop stops every dispatcher. Safe twice.
+func (e *Engine) Stop() {
+	e.mu.Lock()
+	ds := e.byTen
+	e.byTen, e.started = map[string]*Dispatcher{}, false
+	e.mu.Unlock()
+	for _, d := range ds {
+		d.Stop()
+	}
+}
+
+// Execute runs a command for a tenant. If another node took the tenant
+// over meanwhile, this node takes it back once and retries: the fencing
+// epoch keeps the two from ever writing conflicting state.
+func (e *Engine) Execute(ctx context.Context, tenantID string, c *Command) (*Result, error) {
+	for attempt := 0; ; attempt++ {
+		d, err := e.dispatcher(ctx, tenantID)
+		if err != nil {
+			return nil, err
+		}
+		res, err := d.Execute(ctx, c)
+		if !errors.Is(err, ErrNotOwner) || attempt > 0 {
+			return res, err
+		}
+		e.drop(tenantID, d)
+	}
+}
+
+// dispatcher returns the tenant's running dispatcher, starting it.
+func (e *Engine) dispatcher(ctx context.Context, tenantID string) (*Dispatcher, error) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if !e.started {
+		return nil, ErrNotOwner
+	}
+	if d := e.byTen[tenantID]; d != nil {
+		return d, nil
+	}
+	epoch, err := e.cfg.Ownership.Acquire(ctx, tenantID)
+	if err != nil {
+		return nil, err
+	}
+	d := NewDispatcher(DispatcherConfig{TenantID: tenantID, Epoch: epoch, InTx: e.cfg.InTx,
+		Load: func(ctx context.Context, tenantID string, since time.Time) (*Snapshot, error) {
+			s, err := e.cfg.Store.Snapshot(ctx, tenantID, since)
+			if err != nil {
+				return nil, err
+			}
+			return s, Prepare(s)
+		},
+		Now: e.cfg.Now, NewID: e.cfg.NewID, Logger: e.cfg.Logger,
+		Committed: func(fx []Effect) {
+			if e.cfg.Committed != nil {
+				e.cfg.Committed(tenantID, fx)
+			}
+		}})
+	if err := d.Start(ctx); err != nil {
+		return nil, err
+	}
+	e.byTen[tenantID] = d
+	return d, nil
+}
+
+func (e *Engine) drop(tenantID string, d *Dispatcher) {
+	e.mu.Lock()
+	if e.byTen[tenantID] == d {
+		delete(e.byTen, tenantID)
+	}
+	e.mu.Unlock()
+	d.Stop()
+}
+
+// StoreOwnership is the single-node ownership: the epoch is taken from the
+// clock and claimed in the store, so a restarted node (or the last node to
+// act, in a cluster without leases) fences out any earlier owner.
+type StoreOwnership struct {
+	Store Store
+	Now   func() time.Time
+}
+
+// Acquire implements Ownership.
+func (o StoreOwnership) Acquire(ctx context.Context, tenantID string) (int64, error) {
+	epoch := o.Now().UnixNano()
+	ok, err := o.Store.Claim(ctx, tenantID, epoch)
+	if err != nil {
+		return 0, err
+	}
+	if !ok {
+		return 0, ErrNotOwner
+	}
+	return epoch, nil
+}

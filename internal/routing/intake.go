@@ -1,0 +1,201 @@
+package routing
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/switchboardhq/switchboard/internal/audit"
+	"github.com/switchboardhq/switchboard/internal/errcode"
+	"github.com/switchboardhq/switchboard/internal/permission"
+	"github.com/switchboardhq/switchboard/internal/rule"
+)
+
+// maxRules bounds a tenant's queue rules.
+const maxRules = 200
+
+// RuleEnv is what a queue rule may read. Field names are the rule
+// language's (docs/guide): item.channel == "chat" && customer.tier == "vip".
+type RuleEnv struct {
+	Item struct {
+		Channel    string         `expr:"channel"`
+		InboxID    string         `expr:"inbox_id"`
+		Language   string         `expr:"language"`
+		Attributes map[string]any `expr:"attributes"`
+	} `expr:"item"`
+	Customer struct {
+		Tier       string         `expr:"tier"`
+		Tags       []string       `expr:"tags"`
+		Attributes map[string]any `expr:"attributes"`
+	} `expr:"customer"`
+	// Hour (0–23) and Weekday ("mon" … "sun") in the tenant's time zone.
+	Hour    int    `expr:"hour"`
+	Weekday string `expr:"weekday"`
+}
+
+// Work is new work to route.
+type Work struct {
+	TenantID   string
+	InboxID    string
+	Channel    Channel
+	Ref        string
+	CustomerID string
+	Language   string
+	Attributes map[string]string
+	// CustomerTier, CustomerTags and CustomerAttributes feed the rules.
+	CustomerTier       string
+	CustomerTags       []string
+	CustomerAttributes map[string]string
+	// DefaultQueueID is the inbox's queue for work no rule matched.
+	DefaultQueueID string
+	// At is when the work arrived; the wait counts from it.
+	At time.Time
+}
+
+// Rules returns the tenant's queue rules in order.
+func (s *Service) Rules(ctx context.Context, by *permission.Principal) ([]*Rule, error) {
+	return s.cfg.Store.Rules(ctx, by.TenantID)
+}
+
+// ReplaceRules checks every condition and replaces the tenant's rules.
+func (s *Service) ReplaceRules(ctx context.Context, by *permission.Principal, rules []*Rule) ([]*Rule, error) {
+	if len(rules) > maxRules {
+		return nil, errcode.Errorf(errcode.ValidationFailed, "at most %d rules", maxRules)
+	}
+	var details []errcode.Detail
+	for i, r := range rules {
+		r.ID, r.TenantID, r.Name, r.When = s.cfg.NewID(), by.TenantID, strings.TrimSpace(r.Name), strings.TrimSpace(r.When)
+		if _, err := rule.Compile(r.When, RuleEnv{}, rule.Field(fmt.Sprintf("rules[%d].when", i))); err != nil {
+			details = append(details, detailsOf(err)...)
+		}
+		if r.QueueID == "" {
+			details = append(details, errcode.Detail{Field: fmt.Sprintf("rules[%d].queue_id", i), Message: "is required"})
+		}
+	}
+	if len(details) > 0 {
+		return nil, &errcode.Error{Code: errcode.ValidationFailed, Message: "the rules are invalid", Details: details}
+	}
+	now := s.cfg.Now()
+	err := s.cfg.InTx(ctx, func(tx AdminTx) error {
+		if err := tx.Routing().ReplaceRules(ctx, by.TenantID, rules); err != nil {
+			return err
+		}
+		return audit.Record(ctx, tx, audit.By(by, ActionRulesReplaced, "tenant", by.TenantID, now).With(map[string]any{"count": len(rules)}))
+	})
+	if err != nil {
+		return nil, err
+	}
+	return rules, nil
+}
+
+func detailsOf(err error) []errcode.Detail {
+	var e *errcode.Error
+	if errors.As(err, &e) {
+		return e.Details
+	}
+	return []errcode.Detail{{Field: "rules", Message: err.Error()}}
+}
+
+// ChooseQueue returns the queue for new work: the first rule (for any inbox
+// or the work's inbox) whose condition holds, else the inbox's default
+// queue; "" when neither exists (the work is not routed). A rule that
+// fails at run time counts as not matching.
+func ChooseQueue(rules []*Rule, conds []*rule.Condition, w *Work, loc *time.Location) string {
+	env := RuleEnv{Hour: w.At.In(loc).Hour(), Weekday: strings.ToLower(w.At.In(loc).Weekday().String()[:3])}
+	env.Item.Channel, env.Item.InboxID, env.Item.Language = string(w.Channel), w.InboxID, w.Language
+	env.Item.Attributes = anyMap(w.Attributes)
+	env.Customer.Tier, env.Customer.Tags = w.CustomerTier, w.CustomerTags
+	env.Customer.Attributes = anyMap(w.CustomerAttributes)
+	for i, r := range rules {
+		if r.InboxID != "" && r.InboxID != w.InboxID {
+			continue
+		}
+		if ok, err := conds[i].Eval(env); err == nil && ok {
+			return r.QueueID
+		}
+	}
+	return w.DefaultQueueID
+}
+
+func anyMap(m map[string]string) map[string]any {
+	out := make(map[string]any, len(m))
+	for k, v := range m {
+		out[k] = v
+	}
+	return out
+}
+
+// Route takes in new work: it picks the queue, the preferred (sticky)
+// agent, and enqueues it. It returns the item, or nil when no queue takes
+// the work. Routing the same Ref twice while it is active is
+// ErrActiveItem.
+func (s *Service) Route(ctx context.Context, w *Work) (*Item, error) {
+	rules, err := s.cfg.Store.Rules(ctx, w.TenantID)
+	if err != nil {
+		return nil, err
+	}
+	conds := make([]*rule.Condition, len(rules))
+	for i, r := range rules {
+		if conds[i], err = rule.Compile(r.When, RuleEnv{}); err != nil {
+			return nil, fmt.Errorf("routing: stored rule %s: %w", r.ID, err)
+		}
+	}
+	set, err := s.cfg.Store.Settings(ctx, w.TenantID)
+	if err != nil {
+		return nil, err
+	}
+	compiled, err := set.Compile()
+	if err != nil {
+		return nil, err
+	}
+	queueID := ChooseQueue(rules, conds, w, compiled.Location)
+	if queueID == "" {
+		return nil, nil
+	}
+	q, err := s.cfg.Store.GetQueue(ctx, w.TenantID, queueID)
+	if err != nil {
+		return nil, err
+	}
+	it := &Item{ID: s.cfg.NewID(), TenantID: w.TenantID, QueueID: q.ID, Channel: w.Channel, Ref: w.Ref,
+		CustomerID: w.CustomerID, Attributes: w.Attributes, EnqueuedAt: w.At}
+	if q.StickySeconds > 0 && w.CustomerID != "" {
+		if it.Sticky, err = s.cfg.Store.LastAgent(ctx, w.TenantID, w.CustomerID, w.At.Add(-seconds(q.StickySeconds))); err != nil {
+			return nil, err
+		}
+	}
+	res, err := s.cfg.Engine.Execute(ctx, w.TenantID, &Command{Op: OpEnqueue, Item: it})
+	if err != nil {
+		return nil, err
+	}
+	if res.Item != nil {
+		return res.Item, nil
+	}
+	return it, nil
+}
+
+// End finishes the routed work for ref (resolved, closed, hung up).
+func (s *Service) End(ctx context.Context, tenantID, ref, reason string) error {
+	_, err := s.cfg.Engine.Execute(ctx, tenantID, &Command{Op: OpEnd, Ref: ref, Reason: reason})
+	return err
+}
+
+// Assigned records that a person gave the work for ref to an agent
+// directly; routing follows (the agent's capacity may be exceeded).
+func (s *Service) Assigned(ctx context.Context, tenantID, ref, userID string) error {
+	_, err := s.cfg.Engine.Execute(ctx, tenantID, &Command{Op: OpAssign, Ref: ref, UserID: userID, Force: true})
+	if isNotFound(err) {
+		return nil // not routed, or the agent cannot take work
+	}
+	return err
+}
+
+// Position returns where the routed work for ref waits.
+func (s *Service) Position(ctx context.Context, tenantID, ref string) (*Position, error) {
+	res, err := s.cfg.Engine.Execute(ctx, tenantID, &Command{Op: OpPosition, Ref: ref})
+	if err != nil {
+		return nil, err
+	}
+	return res.Position, nil
+}
