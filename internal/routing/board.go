@@ -72,13 +72,16 @@ type Board struct {
 	timers timerHeap
 	stats  map[string]*queueStats
 	gen    uint64
+	// wasOpen is each queue's business-hours state at the last tick.
+	wasOpen map[string]bool
 }
 
 // NewBoard returns an empty board. newID makes offer IDs.
 func NewBoard(s Settings, newID func() string) *Board {
 	return &Board{settings: s, newID: newID, queues: map[string]*Queue{}, agents: map[string]*Agent{},
 		entries: map[string]*entry{}, byRef: map[string]*entry{}, offers: map[string]*entry{}, closed: map[string]string{},
-		waiting: map[string]*waitList{}, free: map[Channel]map[string]*Agent{}, stats: map[string]*queueStats{}}
+		waiting: map[string]*waitList{}, free: map[Channel]map[string]*Agent{}, stats: map[string]*queueStats{},
+		wasOpen: map[string]bool{}}
 }
 
 // SetSettings replaces the tenant's routing settings.

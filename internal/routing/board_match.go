@@ -72,6 +72,9 @@ func (b *Board) matchAgent(a *Agent, now time.Time) []Effect {
 func (b *Board) candidatesFor(a *Agent, now time.Time) ([]Candidate, []*entry) {
 	var cands []Candidate
 	var entries []*entry
+	if !b.freeForAny(a) {
+		return nil, nil
+	}
 	for _, id := range slices.Sorted(maps.Keys(b.waiting)) {
 		w, q := b.waiting[id], b.queues[id]
 		if w.len() == 0 || q == nil || !q.IsOpen(now) {
@@ -80,6 +83,8 @@ func (b *Board) candidatesFor(a *Agent, now time.Time) ([]Candidate, []*entry) {
 		for _, bk := range w.buckets {
 			for e := bk.head; e != nil; e = e.next {
 				if !Free(a, e.it.Channel, b.settings) {
+					// Only a queue that mixes channels gets here; its items
+					// of other channels are skipped one by one.
 					continue
 				}
 				r := Requirements(q, e.it, now, b.lookup)
@@ -101,10 +106,35 @@ func (b *Board) candidatesFor(a *Agent, now time.Time) ([]Candidate, []*entry) {
 	return cands, entries
 }
 
+// freeForAny reports whether the agent may take more work of any channel.
+func (b *Board) freeForAny(a *Agent) bool {
+	for _, ch := range Channels() {
+		if Free(a, ch, b.settings) {
+			return true
+		}
+	}
+	return false
+}
+
 // matchAll routes everything that can be routed now, oldest first.
 func (b *Board) matchAll(now time.Time) []Effect {
 	var fx []Effect
 	for _, e := range b.sortedWaiting() {
+		fx = append(fx, b.matchItem(e, now)...)
+	}
+	return fx
+}
+
+// matchQueue routes one queue's waiting items, in order.
+func (b *Board) matchQueue(id string, now time.Time) []Effect {
+	var fx []Effect
+	var list []*entry
+	for _, bk := range b.waiting[id].buckets {
+		for e := bk.head; e != nil; e = e.next {
+			list = append(list, e)
+		}
+	}
+	for _, e := range list {
 		fx = append(fx, b.matchItem(e, now)...)
 	}
 	return fx

@@ -55,7 +55,8 @@ func (b *Board) Restore(s *Snapshot, now time.Time) []Effect {
 		b.reindex(a, now)
 	}
 	b.restoreStats(s.Today, now)
-	return append(fx, b.Tick(now)...)
+	fx = append(fx, b.Tick(now)...)
+	return append(fx, b.matchAll(now)...)
 }
 
 func (b *Board) restoreItem(it *Item, now time.Time) []Effect {

@@ -81,7 +81,8 @@ func (b *Board) stale(t timer) bool {
 	}
 }
 
-// Tick runs every timer due at now, then routes what opening hours allow.
+// Tick runs every timer due at now, then routes the waiting work of queues
+// that opened (by their business hours) since the last tick.
 func (b *Board) Tick(now time.Time) []Effect {
 	var fx []Effect
 	for len(b.timers) > 0 && !b.timers[0].at.After(now) {
@@ -91,7 +92,18 @@ func (b *Board) Tick(now time.Time) []Effect {
 		}
 		fx = append(fx, b.fire(t, now)...)
 	}
-	return append(fx, b.matchAll(now)...)
+	for _, id := range b.queueIDs() {
+		q := b.queues[id]
+		if q.Open == nil {
+			continue
+		}
+		open := q.IsOpen(now)
+		if open && !b.wasOpen[id] {
+			fx = append(fx, b.matchQueue(id, now)...)
+		}
+		b.wasOpen[id] = open
+	}
+	return fx
 }
 
 func (b *Board) fire(t timer, now time.Time) []Effect {
