@@ -20,6 +20,7 @@ import (
 // No I/O: the dispatcher's commit is measured separately.
 //
 //	go test -run '^$' -bench Assign -benchtime 200000x ./internal/routing
+//
 // The scale of BenchmarkAssign.
 const (
 	benchAgents  = 10_000
