@@ -13,6 +13,7 @@ import (
 	"github.com/switchboardhq/switchboard/internal/conversation"
 	"github.com/switchboardhq/switchboard/internal/httpapi"
 	"github.com/switchboardhq/switchboard/internal/inbox"
+	"github.com/switchboardhq/switchboard/internal/permission"
 	"github.com/switchboardhq/switchboard/internal/realtime"
 	"github.com/switchboardhq/switchboard/internal/routing"
 	"github.com/switchboardhq/switchboard/internal/store"
@@ -57,7 +58,7 @@ func (a *App) wireChat() (httpapi.Deps, error) {
 	return httpapi.Deps{
 		Inboxes: a.Inboxes, Conversations: a.Conversations, Webchat: a.Webchat,
 		VisitorSocket: webchat.NewSocket(a.Webchat, a.hub, a.Conversations),
-		AgentSocket:   &realtime.AgentSocket{Hub: a.hub, Conversations: a.Conversations},
+		AgentSocket:   &realtime.AgentSocket{Hub: a.hub, Conversations: a.Conversations, Offers: offers{a}},
 		Attachments:   a.attachments, AttachmentLimit: attachment.DefaultMaxBytes, Widget: webchat.Assets(),
 	}, nil
 }
@@ -75,4 +76,16 @@ func (a *App) agentsOnline(_ context.Context, in *inbox.Inbox) bool {
 		}
 	}
 	return false
+}
+
+// offers gives sockets routing's accept and decline once routing is wired
+// (it is built after the chat services).
+type offers struct{ a *App }
+
+func (o offers) Accept(ctx context.Context, by *permission.Principal, offerID string) (*routing.Item, error) {
+	return o.a.Routing.Accept(ctx, by, offerID)
+}
+
+func (o offers) Decline(ctx context.Context, by *permission.Principal, offerID string) (*routing.Item, error) {
+	return o.a.Routing.Decline(ctx, by, offerID)
 }

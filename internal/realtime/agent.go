@@ -10,6 +10,7 @@ import (
 	"github.com/switchboardhq/switchboard/internal/conversation"
 	"github.com/switchboardhq/switchboard/internal/errcode"
 	"github.com/switchboardhq/switchboard/internal/permission"
+	"github.com/switchboardhq/switchboard/internal/routing"
 )
 
 // Conversations is what sockets need from the conversation service.
@@ -19,10 +20,17 @@ type Conversations interface {
 	MarkRead(ctx context.Context, tenantID, id string, reader conversation.Reader, seq int64) (bool, error)
 }
 
+// Offers is what sockets need from routing.
+type Offers interface {
+	Accept(ctx context.Context, by *permission.Principal, offerID string) (*routing.Item, error)
+	Decline(ctx context.Context, by *permission.Principal, offerID string) (*routing.Item, error)
+}
+
 // AgentSocket serves GET /ws/agent for an authenticated principal.
 type AgentSocket struct {
 	Hub           *Hub
 	Conversations Conversations
+	Offers        Offers
 }
 
 // Serve upgrades the request and runs the socket. The library rejects
@@ -75,6 +83,8 @@ func (a *AgentSocket) Serve(w http.ResponseWriter, r *http.Request, p *permissio
 			cl.PublishTyping(c, conversation.SenderAgent, p.Name, f.Typing)
 			return nil
 		}),
+		Accept:  a.answer(p, cl, "accepted", a.Offers.Accept),
+		Decline: a.answer(p, cl, "declined", a.Offers.Decline),
 		Read: write(func(ctx context.Context, f *Frame) error {
 			c, err := a.Conversations.Get(ctx, p, f.ConversationID)
 			if err != nil {
@@ -87,6 +97,28 @@ func (a *AgentSocket) Serve(w http.ResponseWriter, r *http.Request, p *permissio
 			return err
 		}),
 	})
+}
+
+// answer handles accept and decline frames: work.take is required, and the
+// reply names the offer.
+func (a *AgentSocket) answer(p *permission.Principal, cl *Client, done string,
+	fn func(context.Context, *permission.Principal, string) (*routing.Item, error)) func(context.Context, *Frame) error {
+	return func(ctx context.Context, f *Frame) error {
+		if !p.Can(permission.WorkTake) {
+			return errcode.Errorf(errcode.Forbidden, "this needs the %s permission", permission.WorkTake)
+		}
+		it, err := fn(ctx, p, f.OfferID)
+		if err != nil {
+			return err
+		}
+		return cl.Write(ctx, offerAnsweredFrame{Type: "offer_" + done, OfferID: f.OfferID, Item: it})
+	}
+}
+
+type offerAnsweredFrame struct {
+	Type    string        `json:"type"` // offer_accepted, offer_declined
+	OfferID string        `json:"offer_id"`
+	Item    *routing.Item `json:"item"`
 }
 
 // reauthenticate checks an agent's credentials again. The socket closes

@@ -42,6 +42,7 @@ type delivery struct {
 	refreshInboxes bool
 	resume         *resumeReq
 	recheckUser    string // re-authenticate this user's sockets ("*": all of the tenant's)
+	routing        *routingNote
 }
 
 type resumeReq struct {
@@ -206,6 +207,9 @@ type Handlers struct {
 	Resume  func(ctx context.Context, f *Frame) error
 	Typing  func(ctx context.Context, f *Frame) error
 	Read    func(ctx context.Context, f *Frame) error
+	// Accept and Decline answer offers (agents only; nil for visitors).
+	Accept  func(ctx context.Context, f *Frame) error
+	Decline func(ctx context.Context, f *Frame) error
 }
 
 // Serve runs the socket until it closes: a reader loop here, and the
@@ -246,6 +250,20 @@ func (c *Client) handleFrame(ctx context.Context, f *Frame, hs Handlers) error {
 			e.RetryAfter = r.DelayFrom(now)
 			return e
 		}
+	}
+	switch f.Type {
+	case "accept", "decline":
+		h := hs.Accept
+		if f.Type == "decline" {
+			h = hs.Decline
+		}
+		if h == nil {
+			return errcode.Errorf(errcode.ValidationFailed, "unknown frame type %q", f.Type)
+		}
+		if f.OfferID == "" {
+			return errcode.New(errcode.ValidationFailed, "offer_id is required")
+		}
+		return h(ctx, f)
 	}
 	if f.Type != "ping" && f.ConversationID == "" {
 		return errcode.New(errcode.ValidationFailed, "conversation_id is required")
@@ -317,6 +335,8 @@ func (c *Client) handle(ctx context.Context, d *delivery) error {
 			return nil
 		}
 		return c.Write(ctx, conversationFrame{Type: "conversation", Event: d.event, Conversation: d.changed.Conversation})
+	case d.routing != nil:
+		return c.routingFrames(ctx, d.routing)
 	case d.refreshInboxes:
 		if !c.visitor() {
 			return c.loadInboxes(ctx)

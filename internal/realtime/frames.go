@@ -24,6 +24,7 @@ type Frame struct {
 	AfterSeq       int64    `json:"after_seq"`
 	Seq            int64    `json:"seq"`
 	Typing         bool     `json:"typing"`
+	OfferID        string   `json:"offer_id"`
 }
 
 // Ack is the acknowledgement of a stored message.

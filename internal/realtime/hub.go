@@ -11,6 +11,7 @@ import (
 	"github.com/switchboardhq/switchboard/internal/conversation"
 	"github.com/switchboardhq/switchboard/internal/event"
 	"github.com/switchboardhq/switchboard/internal/inbox"
+	"github.com/switchboardhq/switchboard/internal/routing"
 )
 
 // Bus is what the hub needs from the message bus.
@@ -207,6 +208,8 @@ func (h *Hub) dispatch(subject string, data []byte) {
 			tenantID, who = ch.ID, "*"
 		}
 		h.offer(tenantID, "", &delivery{recheckUser: who}, false)
+	case strings.HasPrefix(subject, "sb.routing.") || subject == routing.EventPresenceChanged:
+		h.dispatchRouting(subject, data)
 	case strings.HasPrefix(subject, "sb.conversation."):
 		var env envelope
 		var ch conversation.Changed

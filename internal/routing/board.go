@@ -48,6 +48,9 @@ type Effect struct {
 	Reason string
 	// FromQueue is the previous queue of a moved item.
 	FromQueue string
+	// PrevAgent and PrevOffer name an offer (or assignment, without an
+	// offer ID) this change took from an agent, so their screen can drop it.
+	PrevAgent, PrevOffer string
 }
 
 // Board is the routing state of one tenant. It is not safe for concurrent
@@ -299,13 +302,15 @@ func (b *Board) Assign(ref, userID string, force bool, now time.Time) ([]Effect,
 	if !force && load >= a.Capacity[ch] {
 		return nil, ErrAtCapacity
 	}
+	prevAgent, prevOffer := e.it.AgentID, e.it.OfferID
 	prev := b.detach(e, now)
 	e.it.Forced = a.Load[ch] >= a.Capacity[ch]
 	e.it.AgentID = userID
 	a.Load[ch]++
 	b.assigned(e, now)
 	b.reindex(a, now)
-	fx := []Effect{{Kind: EffectAssigned, Item: cloneItem(e.it), Agent: cloneAgent(a), Reason: "direct"}}
+	fx := []Effect{{Kind: EffectAssigned, Item: cloneItem(e.it), Agent: cloneAgent(a), Reason: "direct",
+		PrevAgent: prevAgent, PrevOffer: prevOffer}}
 	if prev != nil && prev != a {
 		fx = append(fx, b.matchAgent(prev, now)...)
 	}
@@ -322,12 +327,14 @@ func (b *Board) Transfer(ref, queueID string, now time.Time) ([]Effect, error) {
 	if b.queues[queueID] == nil {
 		return nil, ErrQueueNotFound
 	}
+	prevAgent, prevOffer := e.it.AgentID, e.it.OfferID
 	a := b.detach(e, now)
 	from := e.it.QueueID
 	e.it.QueueID, e.it.QueuedAt, e.it.Declined = queueID, now, nil
 	b.waiting[queueID].insert(e)
 	b.scheduleItem(e, now)
-	fx := []Effect{{Kind: EffectMoved, Item: cloneItem(e.it), FromQueue: from, Reason: "transferred"}}
+	fx := []Effect{{Kind: EffectMoved, Item: cloneItem(e.it), FromQueue: from, Reason: "transferred",
+		PrevAgent: prevAgent, PrevOffer: prevOffer}}
 	fx = append(fx, b.matchItem(e, now)...)
 	if a != nil {
 		fx = append(fx, b.matchAgent(a, now)...)
@@ -399,6 +406,7 @@ func (b *Board) release(e *entry, now time.Time) *Agent {
 // requeue returns an offered item to its queue. declined keeps the agent
 // from being offered it again.
 func (b *Board) requeue(e *entry, reason string, declined bool, now time.Time) []Effect {
+	prevAgent, prevOffer := e.it.AgentID, e.it.OfferID
 	b.closeOffer(e.it.OfferID, e.it.AgentID)
 	a := b.release(e, now)
 	if declined && a != nil && !slices.Contains(e.it.Declined, a.UserID) {
@@ -408,7 +416,7 @@ func (b *Board) requeue(e *entry, reason string, declined bool, now time.Time) [
 	e.it.OfferedAt, e.it.Expires = time.Time{}, time.Time{}
 	b.waiting[e.it.QueueID].insert(e)
 	b.scheduleItem(e, now)
-	fx := []Effect{{Kind: EffectRequeued, Item: cloneItem(e.it), Reason: reason}}
+	fx := []Effect{{Kind: EffectRequeued, Item: cloneItem(e.it), Reason: reason, PrevAgent: prevAgent, PrevOffer: prevOffer}}
 	fx = append(fx, b.matchItem(e, now)...)
 	if a != nil {
 		fx = append(fx, b.matchAgent(a, now)...)
@@ -430,6 +438,7 @@ func (b *Board) move(e *entry, queueID, reason string, now time.Time) []Effect {
 // end removes an item from routing.
 func (b *Board) end(e *entry, status Status, reason string, now time.Time) []Effect {
 	var a *Agent
+	offer := e.it.OfferID
 	switch e.it.Status {
 	case Queued:
 		b.waiting[e.it.QueueID].remove(e)
@@ -445,6 +454,9 @@ func (b *Board) end(e *entry, status Status, reason string, now time.Time) []Eff
 	e.gen = b.nextGen()
 	e.it.Status, e.it.EndedAt, e.it.EndReason = status, now, reason
 	fx := []Effect{{Kind: effectFor(status), Item: cloneItem(e.it), Reason: reason}}
+	if offer != "" {
+		fx[0].PrevAgent, fx[0].PrevOffer = e.it.AgentID, offer
+	}
 	if a == nil {
 		return fx
 	}

@@ -29,6 +29,10 @@ type ItemEvent struct {
 	FromQueue string `json:"from_queue_id,omitempty"`
 	// WaitSeconds is how long the customer had waited at this event.
 	WaitSeconds float64 `json:"wait_seconds"`
+	// PrevAgentID and PrevOfferID name the offer or assignment this
+	// change took from an agent.
+	PrevAgentID string `json:"prev_agent_id,omitempty"`
+	PrevOfferID string `json:"prev_offer_id,omitempty"`
 }
 
 // PresenceEvent is the body of sb.agent.presence_changed.
@@ -71,7 +75,7 @@ func Events(tenantID string, fx []Effect, now time.Time) []event.Event {
 				wait = e.Item.AssignedAt
 			}
 			ev.Data = ItemEvent{Item: e.Item, Reason: e.Reason, FromQueue: e.FromQueue,
-				WaitSeconds: wait.Sub(e.Item.EnqueuedAt).Seconds()}
+				WaitSeconds: wait.Sub(e.Item.EnqueuedAt).Seconds(), PrevAgentID: e.PrevAgent, PrevOfferID: e.PrevOffer}
 		} else {
 			ev.Data = PresenceEvent{AgentID: e.Agent.UserID, Presence: e.Agent.Presence, Reason: e.Reason, Since: e.Agent.Since}
 		}

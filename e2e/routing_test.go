@@ -1,0 +1,140 @@
+package e2e_test
+
+import (
+	"context"
+	"net/http"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+)
+
+// TestChatRouting routes web chats end to end on both engines: a visitor's
+// first message queues the conversation; the engine offers it on the
+// available agent's socket; a decline passes it to the next agent, who
+// accepts over the socket; the conversation is then assigned to them, and
+// their reply reaches the visitor. The supervisor's socket carries the
+// routing feed and the queue statistics count what happened.
+func TestChatRouting(t *testing.T) {
+	t.Parallel()
+	engines(t, func(t *testing.T, engine string) {
+		n := start(t, engine)
+		ctx := context.Background()
+		f := n.tenant("Routing")
+		queue, err := f.Admin.CreateQueue(ctx, map[string]any{"name": "Web", "offer_timeout_seconds": 60})
+		require.NoError(t, err)
+		ib := n.inbox(f, map[string]any{"default_queue_id": queue.ID})
+		second := n.login(f.Emails["supervisor"], testPassword) // the supervisor takes work too
+
+		agentWS := n.dialAgent(t, f.Agent.Token)
+		supWS := n.dialAgent(t, second.Token)
+		_, err = f.Agent.SetPresence(ctx, f.AgentID, "available", "")
+		require.NoError(t, err)
+		agentWS.next("presence")
+
+		s := n.session(t, ib.Key, nil)
+		visitor, _, err := n.dialVisitor(t, ib.Key, s.VisitorToken, nil)
+		require.NoError(t, err)
+		visitor.message(s.ConversationID, "routing-0001", "Hello, I need help")
+
+		// Offered to the only available agent, who declines.
+		offer := agentWS.next("offer")
+		require.Equal(t, s.ConversationID, offer["conversation_id"])
+		supWS.next("routing") // the supervisor's feed: queued or offered
+		agentWS.send(map[string]any{"type": "decline", "offer_id": offer["offer_id"]})
+		require.Equal(t, offer["offer_id"], agentWS.next("offer_declined")["offer_id"])
+		_, err = f.Admin.AcceptOffer(ctx, offer["offer_id"].(string))
+		apiError(t, err, 404, "not_found") // not the admin's offer
+
+		// The supervisor becomes available and gets it; accepts on the socket.
+		_, err = second.SetPresence(ctx, f.SupID, "available", "")
+		require.NoError(t, err)
+		offer2 := supWS.next("offer")
+		require.NotEqual(t, offer["offer_id"], offer2["offer_id"])
+		supWS.send(map[string]any{"type": "accept", "offer_id": offer2["offer_id"]})
+		// The reply and the assignment event may arrive in either order.
+		got := map[string]map[string]any{}
+		for len(got) < 2 {
+			fr := supWS.nextOf("offer_accepted", "assigned")
+			got[fr["type"].(string)] = fr
+		}
+		require.Equal(t, "assigned", got["offer_accepted"]["item"].(map[string]any)["status"])
+		require.Equal(t, s.ConversationID, got["assigned"]["conversation_id"])
+		_, err = f.Agent.DeclineOffer(ctx, offer2["offer_id"].(string))
+		apiError(t, err, 404, "not_found")
+
+		// The conversation follows the assignment; the reply reaches the visitor.
+		require.Eventually(t, func() bool {
+			var c struct {
+				AssigneeID string `json:"assignee_id"`
+			}
+			require.NoError(t, f.Admin.Do(ctx, http.MethodGet, "/api/v1/conversations/"+s.ConversationID, nil, &c))
+			return c.AssigneeID == f.SupID
+		}, 10*time.Second, 20*time.Millisecond)
+		ack := supWS.message(s.ConversationID, "routing-0002", "Happy to help")
+		require.Equal(t, "ack", ack["type"])
+		require.Equal(t, "Happy to help", msgOf(visitor.nextFrom("agent"))["text"])
+
+		st, err := f.Supervisor.QueueStats(ctx, queue.ID)
+		require.NoError(t, err)
+		require.Equal(t, 0, st.Waiting)
+		require.Equal(t, 1, st.AnsweredToday)
+		require.Equal(t, 2, st.Agents.Available, "both still take chats: one declined, one holds 1 of 3")
+		state, err := second.AgentState(ctx, f.SupID)
+		require.NoError(t, err)
+		require.Equal(t, 1, state.Load["chat"])
+		_, err = f.Agent.AgentState(ctx, f.SupID)
+		apiError(t, err, 404, "not_found") // agents see only their own state
+
+		// Resolving ends the work and frees the capacity.
+		require.NoError(t, f.Admin.Do(ctx, http.MethodPost, "/api/v1/conversations/"+s.ConversationID+"/status",
+			map[string]any{"status": "resolved"}, nil))
+		require.Eventually(t, func() bool {
+			state, err := second.AgentState(ctx, f.SupID)
+			require.NoError(t, err)
+			return state.Load["chat"] == 0
+		}, 10*time.Second, 20*time.Millisecond)
+	})
+}
+
+// TestMissedOffer lets an offer lapse: the work goes back to its place and
+// the agent is set away with reason missed_offer, which their socket hears.
+func TestMissedOffer(t *testing.T) {
+	t.Parallel()
+	n := start(t, "sqlite")
+	ctx := context.Background()
+	f := n.tenant("Missed")
+	queue, err := f.Admin.CreateQueue(ctx, map[string]any{"name": "Web", "offer_timeout_seconds": 5})
+	require.NoError(t, err)
+	ib := n.inbox(f, map[string]any{"default_queue_id": queue.ID})
+	agentWS := n.dialAgent(t, f.Agent.Token)
+	_, err = f.Agent.SetPresence(ctx, f.AgentID, "available", "")
+	require.NoError(t, err)
+	s := n.session(t, ib.Key, nil)
+	visitor, _, err := n.dialVisitor(t, ib.Key, s.VisitorToken, nil)
+	require.NoError(t, err)
+	visitor.message(s.ConversationID, "missed-0001", "Anyone there?")
+	offer := agentWS.next("offer")
+	var ended map[string]any
+	timeout := time.After(15 * time.Second)
+	for ended == nil {
+		select {
+		case f := <-agentWS.frames:
+			if f["type"] == "offer_ended" {
+				ended = f
+			}
+		case <-timeout:
+			t.Fatal("no offer_ended frame within 15 s of a 5 s offer")
+		}
+	}
+	require.NotNil(t, ended)
+	require.Equal(t, offer["offer_id"], ended["offer_id"])
+	require.Equal(t, "offer_timeout", ended["reason"])
+	state, err := f.Agent.AgentState(ctx, f.AgentID)
+	require.NoError(t, err)
+	require.Equal(t, "away", state.Presence)
+	require.Equal(t, "missed_offer", state.Reason)
+	st, err := f.Supervisor.QueueStats(ctx, queue.ID)
+	require.NoError(t, err)
+	require.Equal(t, 1, st.Waiting, "back in the queue")
+}

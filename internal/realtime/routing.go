@@ -1,0 +1,117 @@
+package realtime
+
+import (
+	"context"
+	"encoding/json"
+	"strings"
+	"time"
+
+	"github.com/switchboardhq/switchboard/internal/permission"
+	"github.com/switchboardhq/switchboard/internal/routing"
+)
+
+// routingNote is a routing event on its way to agent sockets.
+type routingNote struct {
+	event    string // queued, offered, assigned, …, presence_changed
+	item     *routing.ItemEvent
+	presence *routing.PresenceEvent
+}
+
+// offerFrame offers work to one agent (docs/protocol/webchat.md §6).
+type offerFrame struct {
+	Type           string        `json:"type"` // offer
+	OfferID        string        `json:"offer_id"`
+	ExpiresAt      time.Time     `json:"expires_at"`
+	ConversationID string        `json:"conversation_id"`
+	Item           *routing.Item `json:"item"`
+}
+
+// offerEndedFrame withdraws an offer from the agent's screen.
+type offerEndedFrame struct {
+	Type    string `json:"type"` // offer_ended
+	OfferID string `json:"offer_id"`
+	Reason  string `json:"reason"`
+}
+
+// workFrame tells an agent that work is theirs now.
+type workFrame struct {
+	Type           string        `json:"type"` // assigned
+	ConversationID string        `json:"conversation_id"`
+	Item           *routing.Item `json:"item"`
+}
+
+// routingFrame is the supervisors' feed of every routing change.
+type routingFrame struct {
+	Type     string                 `json:"type"` // routing
+	Event    string                 `json:"event"`
+	Item     *routing.ItemEvent     `json:"item,omitempty"`
+	Presence *routing.PresenceEvent `json:"presence,omitempty"`
+}
+
+type presenceFrame struct {
+	Type string `json:"type"` // presence
+	*routing.PresenceEvent
+}
+
+// dispatchRouting decodes a routing event for the tenant's agent sockets.
+func (h *Hub) dispatchRouting(subject string, data []byte) {
+	var env struct {
+		TenantID string          `json:"tenant_id"`
+		Data     json.RawMessage `json:"data"`
+	}
+	if json.Unmarshal(data, &env) != nil {
+		return
+	}
+	n := &routingNote{}
+	if subject == routing.EventPresenceChanged {
+		n.event, n.presence = "presence_changed", &routing.PresenceEvent{}
+		if json.Unmarshal(env.Data, n.presence) != nil {
+			return
+		}
+	} else {
+		n.event, n.item = strings.TrimPrefix(subject, "sb.routing."), &routing.ItemEvent{}
+		if json.Unmarshal(env.Data, n.item) != nil || n.item.Item == nil {
+			return
+		}
+	}
+	h.offer(env.TenantID, "", &delivery{routing: n}, false)
+}
+
+// routingFrames writes what a routing event means for this agent: an offer
+// to them, the end of one, work assigned to them, their presence; and, for
+// supervisors, the event itself.
+func (c *Client) routingFrames(ctx context.Context, n *routingNote) error {
+	if c.visitor() {
+		return nil
+	}
+	me := c.principal.UserID
+	var frames []any
+	if it := n.item; it != nil {
+		if it.PrevAgentID == me && it.PrevOfferID != "" {
+			reason := it.Reason
+			if reason == "" {
+				reason = n.event
+			}
+			frames = append(frames, offerEndedFrame{Type: "offer_ended", OfferID: it.PrevOfferID, Reason: reason})
+		}
+		switch {
+		case n.event == "offered" && it.Item.AgentID == me:
+			frames = append(frames, offerFrame{Type: "offer", OfferID: it.Item.OfferID, ExpiresAt: it.Item.Expires,
+				ConversationID: it.Item.Ref, Item: it.Item})
+		case n.event == "assigned" && it.Item.AgentID == me:
+			frames = append(frames, workFrame{Type: "assigned", ConversationID: it.Item.Ref, Item: it.Item})
+		}
+	}
+	if p := n.presence; p != nil && p.AgentID == me {
+		frames = append(frames, presenceFrame{Type: "presence", PresenceEvent: p})
+	}
+	if c.principal.Can(permission.RoutingMonitor) {
+		frames = append(frames, routingFrame{Type: "routing", Event: n.event, Item: n.item, Presence: n.presence})
+	}
+	for _, f := range frames {
+		if err := c.Write(ctx, f); err != nil {
+			return err
+		}
+	}
+	return nil
+}
