@@ -136,3 +136,32 @@ func TestCLIInboxesAndConversations(t *testing.T) {
 	require.Equal(t, 0, code, errOut)
 	require.Contains(t, out, s.ConversationID)
 }
+
+// TestCLIRouting scripts routing as an admin would: a queue, an away
+// reason, the rules, an agent's presence, and the live queue state.
+func TestCLIRouting(t *testing.T) {
+	t.Parallel()
+	n := start(t, "sqlite")
+	f := n.tenant("CLI Routing")
+	env := map[string]string{"SWITCHBOARD_SERVER": n.base, "SWITCHBOARD_TOKEN": f.Admin.Token}
+	code, out, errOut := runCLI(t, env, "", "queues", "create", `{"name":"Billing","strategy":"most_skilled"}`)
+	require.Equal(t, 0, code, errOut)
+	var q struct{ ID, Strategy string }
+	require.NoError(t, json.Unmarshal([]byte(out), &q))
+	require.Equal(t, "most_skilled", q.Strategy)
+	code, _, errOut = runCLI(t, env, "", "away-reasons", "create", `{"name":"Lunch"}`)
+	require.Equal(t, 0, code, errOut)
+	code, out, errOut = runCLI(t, env, `{"rules":[{"name":"VIP","when":"customer.tier == \"vip\"","queue_id":"`+q.ID+`"}]}`,
+		"routing", "rules", "-")
+	require.Equal(t, 0, code, errOut)
+	require.Contains(t, out, `"VIP"`)
+	code, _, errOut = runCLI(t, env, "", "routing", "rules", `{"rules":[{"when":"customer.tier ==","queue_id":"`+q.ID+`"}]}`)
+	require.Equal(t, 1, code)
+	require.Contains(t, errOut, "validation_failed")
+	code, out, errOut = runCLI(t, env, "", "agents", "presence", f.AgentID, "away", "Lunch")
+	require.Equal(t, 0, code, errOut)
+	require.Contains(t, out, `"presence": "away"`)
+	code, out, errOut = runCLI(t, env, "", "queues", "stats", q.ID)
+	require.Equal(t, 0, code, errOut)
+	require.Contains(t, out, `"waiting": 0`)
+}

@@ -8,6 +8,7 @@ import (
 
 	"github.com/switchboardhq/switchboard/internal/inbox"
 	"github.com/switchboardhq/switchboard/internal/permission"
+	"github.com/switchboardhq/switchboard/internal/routing"
 	"github.com/switchboardhq/switchboard/internal/skill"
 	"github.com/switchboardhq/switchboard/internal/team"
 	"github.com/switchboardhq/switchboard/internal/tenant"
@@ -97,10 +98,18 @@ func (a *App) Demo(ctx context.Context) (*DemoInfo, error) {
 		}
 		members = append(members, u.User.ID)
 	}
+	// One queue takes the website's chats; agents receive offers once they
+	// set themselves available.
+	qname := "Website"
+	q, err := a.Routing.CreateQueue(ctx, admin, &routing.QueueParams{Name: &qname})
+	if err != nil {
+		return nil, fmt.Errorf("demo queue: %w", err)
+	}
 	name := "Website chat"
 	settings := inbox.Settings{Greeting: "Hi! How can we help you today? / 您好！请问有什么可以帮您？",
 		OfflineMessage: "No agent is online right now. Leave a message and we will answer soon. / 目前没有客服在线，请留言，我们会尽快回复。"}
-	ib, err := a.Inboxes.Create(ctx, admin, &inbox.Params{Channel: inbox.ChannelWebchat, Name: &name, Settings: &settings, MemberIDs: &members})
+	ib, err := a.Inboxes.Create(ctx, admin, &inbox.Params{Channel: inbox.ChannelWebchat, Name: &name, Settings: &settings,
+		MemberIDs: &members, DefaultQueueID: &q.ID})
 	if err != nil {
 		return nil, fmt.Errorf("demo inbox: %w", err)
 	}

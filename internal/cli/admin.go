@@ -175,6 +175,14 @@ func route(verb, base string, args []string) (method, path, body string, err err
 			return "", "", "", err
 		}
 		return http.MethodPost, base + "/" + url.PathEscape(args[0]) + "/invite", "", nil
+	case "stats":
+		if len(args) == 0 {
+			return http.MethodGet, base + "/stats", "", nil
+		}
+		if err := need(1, "stats [ID]"); err != nil {
+			return "", "", "", err
+		}
+		return http.MethodGet, base + "/" + url.PathEscape(args[0]) + "/stats", "", nil
 	}
 	return "", "", "", fmt.Errorf("unknown subcommand %q", verb)
 }

@@ -54,6 +54,10 @@ func commands() []command {
 		{"inboxes", "inboxes list|get|create|update|delete", "Manage inboxes (web chat).", resourceCmd("inboxes")},
 		{"conversations", "conversations list|get [--filter status=open]", "Read conversations.", resourceCmd("conversations")},
 		{"audit", "audit list [--filter action=user.]", "Read the audit log.", resourceCmd("audit")},
+		{"queues", "queues list|get|create|update|delete|stats [ID]", "Manage routing queues; stats shows live queue state.", resourceCmd("queues")},
+		{"away-reasons", "away-reasons list|create|delete", "Manage the reasons agents give for being away.", resourceCmd("away-reasons")},
+		{"agents", "agents state|presence USER_ID [available|away|offline [REASON]]", "Read or set an agent's routing presence.", agentsCmd},
+		{"routing", "routing rules|settings [JSON|-]", "Read, or with JSON replace, the queue rules or routing settings.", routingCmd},
 	}
 }
 

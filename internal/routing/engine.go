@@ -6,6 +6,8 @@ import (
 	"log/slog"
 	"sync"
 	"time"
+
+	"github.com/switchboardhq/switchboard/internal/errcode"
 )
 
 // Ownership decides which node routes a tenant (ADR 0016). Acquire returns
@@ -15,6 +17,10 @@ import (
 type Ownership interface {
 	Acquire(ctx context.Context, tenantID string) (epoch int64, err error)
 }
+
+// ErrStopped is returned by an engine that is not running; a change made
+// meanwhile is picked up when it starts (it loads everything).
+var ErrStopped = errcode.New(errcode.NotReady, "routing is not running")
 
 // EngineConfig wires an Engine.
 type EngineConfig struct {
@@ -94,7 +100,7 @@ func (e *Engine) dispatcher(ctx context.Context, tenantID string) (*Dispatcher, 
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	if !e.started {
-		return nil, ErrNotOwner
+		return nil, ErrStopped
 	}
 	if d := e.byTen[tenantID]; d != nil {
 		return d, nil

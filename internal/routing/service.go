@@ -165,6 +165,9 @@ func (s *Service) ListQueues(ctx context.Context, by *permission.Principal) ([]*
 
 func (s *Service) reload(ctx context.Context, tenantID string) error {
 	_, err := s.cfg.Engine.Execute(ctx, tenantID, &Command{Op: OpReload})
+	if errors.Is(err, ErrStopped) {
+		return nil // it loads the new state when it starts
+	}
 	return err
 }
 
