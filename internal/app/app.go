@@ -148,7 +148,9 @@ func (a *App) open(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	a.wireRouting()
+	if err := a.wireRouting(ctx); err != nil {
+		return err
+	}
 	deps.Routing = a.Routing
 	proxies, err := a.cfg.Proxies()
 	if err != nil {

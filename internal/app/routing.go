@@ -2,10 +2,16 @@ package app
 
 import (
 	"context"
+	"crypto/rand"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
+	"fmt"
+	"time"
 
+	"github.com/switchboardhq/switchboard/internal/bus"
 	"github.com/switchboardhq/switchboard/internal/conversation"
+	"github.com/switchboardhq/switchboard/internal/errcode"
 	"github.com/switchboardhq/switchboard/internal/event"
 	"github.com/switchboardhq/switchboard/internal/inbox"
 	"github.com/switchboardhq/switchboard/internal/permission"
@@ -15,13 +21,26 @@ import (
 	"github.com/switchboardhq/switchboard/internal/tenant"
 )
 
-// wireRouting builds the routing engine and service.
-func (a *App) wireRouting() {
+// routingLeaseTTL is how long a dead node keeps its tenants in a cluster.
+const routingLeaseTTL = 6 * time.Second
+
+// wireRouting builds the routing engine and service. On PostgreSQL, where
+// several nodes may share the database, each tenant is routed by one node
+// elected with a NATS KV lease, and the others forward to it (ADR 0016).
+func (a *App) wireRouting(ctx context.Context) error {
 	st, o := a.Stores, a.opts
 	inTx := store.BatchAs(a.batch, func(tx *store.Tx) routing.Tx { return tx })
+	var cluster *routing.Cluster
+	if a.engine.Dialect() == "postgres" {
+		leases, err := a.Bus.Leases(ctx, "sb_routing_owners", routingLeaseTTL)
+		if err != nil {
+			return err
+		}
+		cluster = &routing.Cluster{Node: newNodeID(), Leases: leases, Forward: forwarder{a.Bus}, TTL: routingLeaseTTL}
+	}
 	a.routeEngine = routing.NewEngine(routing.EngineConfig{Store: st.Routing, InTx: inTx,
-		Ownership: routing.StoreOwnership{Store: st.Routing, Now: o.Now},
-		Tenants:   a.activeTenants, Now: o.Now, NewID: o.NewID, Logger: a.log})
+		Ownership: routing.StoreOwnership{Store: st.Routing}, Cluster: cluster,
+		Tenants: a.activeTenants, Now: o.Now, NewID: o.NewID, Logger: a.log})
 	a.Routing = routing.NewService(routing.ServiceConfig{Store: st.Routing, Engine: a.routeEngine,
 		InTx: store.InTxAs(st, func(tx *store.Tx) routing.AdminTx { return tx }),
 		SkillExists: func(ctx context.Context, tenantID, id string) (bool, error) {
@@ -32,7 +51,84 @@ func (a *App) wireRouting() {
 			return err == nil, err
 		},
 		Now: o.Now, NewID: o.NewID})
+	return nil
 }
+
+func newNodeID() string {
+	b := make([]byte, 8)
+	_, _ = rand.Read(b)
+	return hex.EncodeToString(b)
+}
+
+// forwarder carries routing commands between nodes as NATS requests on
+// sbx.routing.NODE (ADR 0016); errors keep their code.
+type forwarder struct{ bus *bus.Bus }
+
+type forwardRequest struct {
+	TenantID string           `json:"tenant_id"`
+	Command  *routing.Command `json:"command"`
+}
+
+type forwardReply struct {
+	Result  *routing.Result  `json:"result,omitempty"`
+	Code    string           `json:"code,omitempty"`
+	Message string           `json:"message,omitempty"`
+	Details []errcode.Detail `json:"details,omitempty"`
+}
+
+// forwardWithin bounds a forwarded command, which waits for a commit.
+const forwardWithin = 10 * time.Second
+
+func (f forwarder) Forward(ctx context.Context, node, tenantID string, c *routing.Command) (*routing.Result, error) {
+	data, err := json.Marshal(forwardRequest{TenantID: tenantID, Command: c})
+	if err != nil {
+		return nil, err
+	}
+	ctx, cancel := context.WithTimeout(ctx, forwardWithin)
+	defer cancel()
+	out, err := f.bus.Request(ctx, "sbx.routing."+node, data)
+	if errors.Is(err, bus.ErrNoResponders) {
+		return nil, routing.ErrNotOwner // the holder is gone; its lease will expire
+	}
+	if err != nil {
+		return nil, err
+	}
+	var r forwardReply
+	if err := json.Unmarshal(out, &r); err != nil {
+		return nil, fmt.Errorf("routing: forwarded reply: %w", err)
+	}
+	if r.Code != "" {
+		code, ok := errcode.Lookup(r.Code)
+		if !ok {
+			code = errcode.Internal
+		}
+		return nil, &errcode.Error{Code: code, Message: r.Message, Details: r.Details}
+	}
+	if r.Result == nil {
+		r.Result = &routing.Result{}
+	}
+	return r.Result, nil
+}
+
+func (f forwarder) Serve(node string, handle func(context.Context, string, *routing.Command) (*routing.Result, error)) (func(), error) {
+	return f.bus.Reply("sbx.routing."+node, func(ctx context.Context, data []byte) []byte {
+		var req forwardRequest
+		var r forwardReply
+		if err := json.Unmarshal(data, &req); err != nil || req.Command == nil {
+			r.Code, r.Message = errcode.InvalidJSON.Name(), "undecodable routing command"
+		} else if res, err := handle(ctx, req.TenantID, req.Command); err != nil {
+			e := errcode.From(err)
+			r.Code, r.Message, r.Details = e.Code.Name(), e.Message, e.Details
+		} else {
+			r.Result = res
+		}
+		out, _ := json.Marshal(r) // plain structs
+		return out
+	})
+}
+
+// RoutesTenant reports whether this node routes the tenant now.
+func (a *App) RoutesTenant(tenantID string) bool { return a.routeEngine.Routes(tenantID) }
 
 // activeTenants lists every active tenant: each is routed from the start.
 func (a *App) activeTenants(ctx context.Context) ([]string, error) {
@@ -130,6 +226,9 @@ func (c *chatRouting) route(ctx context.Context, tenantID string, cv *conversati
 		return nil // someone took it already
 	}
 	in, err := c.a.Stores.Inboxes.Get(ctx, tenantID, cv.InboxID)
+	if errors.Is(err, inbox.ErrNotFound) {
+		return nil // deleted since, or another deployment's tenant on a shared NATS
+	}
 	if err != nil {
 		return err
 	}
@@ -176,6 +275,11 @@ func (c *chatRouting) userEvent(ctx context.Context, data []byte) error {
 	var env envelope[event.Change]
 	if err := json.Unmarshal(data, &env); err != nil || env.TenantID == "" {
 		return nil
+	}
+	if _, err := c.a.Stores.Tenants.Get(ctx, env.TenantID); errors.Is(err, tenant.ErrNotFound) {
+		return nil // deleted since, or another deployment's tenant on a shared NATS
+	} else if err != nil {
+		return err
 	}
 	return c.a.Routing.Reload(ctx, env.TenantID)
 }

@@ -66,3 +66,14 @@ func def(name string, kind Kind, doc string) *Code {
 
 // All returns every registered code in declaration order.
 func All() []*Code { return append([]*Code(nil), registry...) }
+
+// Lookup returns the registered code with this name, for errors that
+// crossed a process boundary (a command forwarded to another node).
+func Lookup(name string) (*Code, bool) {
+	for _, c := range registry {
+		if c.name == name {
+			return c, true
+		}
+	}
+	return nil, false
+}

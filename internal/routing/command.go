@@ -75,12 +75,29 @@ func (b *Board) apply(c *Command, now time.Time) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	if it, ok := b.Item(c.Ref); ok {
-		res.Item = it
-	} else if c.Item != nil {
+	switch {
+	case c.Op == OpAccept || c.Op == OpDecline:
+		res.Item = answered(res.Effects)
+	case c.Ref != "":
+		res.Item, _ = b.Item(c.Ref)
+	case c.Item != nil:
 		res.Item, _ = b.Item(c.Item.Ref)
+		if res.Item == nil {
+			res.Item = cloneItem(c.Item) // ended at once (e.g. its queue went)
+		}
 	}
 	return res, nil
+}
+
+// answered returns the item an accept or decline acted on, as it was
+// right after the answer.
+func answered(fx []Effect) *Item {
+	for _, e := range fx {
+		if e.Item != nil && (e.Kind == EffectAssigned || e.Kind == EffectRequeued) {
+			return e.Item
+		}
+	}
+	return nil
 }
 
 // query answers the read-only commands.

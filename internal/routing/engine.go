@@ -34,6 +34,8 @@ type EngineConfig struct {
 	NewID     func() string
 	Logger    *slog.Logger
 	Committed func(tenantID string, fx []Effect)
+	// Cluster, if set, routes each tenant on one elected node (ADR 0016).
+	Cluster *Cluster
 }
 
 // Engine runs one dispatcher per tenant this node routes and sends each
@@ -44,17 +46,33 @@ type Engine struct {
 	mu      sync.Mutex
 	started bool
 	byTen   map[string]*Dispatcher
+	revs    map[string]uint64 // lease revisions held (cluster)
+	stop    func()
 }
 
 // NewEngine returns an Engine.
-func NewEngine(cfg EngineConfig) *Engine { return &Engine{cfg: cfg, byTen: map[string]*Dispatcher{}} }
+func NewEngine(cfg EngineConfig) *Engine {
+	return &Engine{cfg: cfg, byTen: map[string]*Dispatcher{}, revs: map[string]uint64{}}
+}
 
-// Start routes every listed tenant. A tenant that fails to load is logged
-// and retried by its next command.
+// Start routes every listed tenant (in a cluster: those whose lease this
+// node takes). A tenant that fails to load is logged and retried by its
+// next command.
 func (e *Engine) Start(ctx context.Context) error {
 	e.mu.Lock()
 	e.started = true
 	e.mu.Unlock()
+	if cl := e.cfg.Cluster; cl != nil {
+		stopServe, err := cl.Forward.Serve(cl.Node, e.serveForwarded)
+		if err != nil {
+			return err
+		}
+		mctx, cancel := context.WithCancel(context.WithoutCancel(ctx))
+		done := make(chan struct{})
+		go func() { defer close(done); e.maintain(mctx) }()
+		e.stop = func() { cancel(); <-done; stopServe() }
+		return nil
+	}
 	ids, err := e.cfg.Tenants(ctx)
 	if err != nil {
 		return err
@@ -67,14 +85,22 @@ func (e *Engine) Start(ctx context.Context) error {
 	return nil
 }
 
-// Stop stops every dispatcher. Safe twice.
+// Stop stops every dispatcher and, in a cluster, gives up this node's
+// leases so other nodes take the tenants at once. Safe twice.
 func (e *Engine) Stop() {
+	if e.stop != nil {
+		e.stop()
+		e.stop = nil
+	}
 	e.mu.Lock()
-	ds := e.byTen
-	e.byTen, e.started = map[string]*Dispatcher{}, false
+	ds, revs := e.byTen, e.revs
+	e.byTen, e.revs, e.started = map[string]*Dispatcher{}, map[string]uint64{}, false
 	e.mu.Unlock()
-	for _, d := range ds {
+	for id, d := range ds {
 		d.Stop()
+		if e.cfg.Cluster != nil {
+			_ = e.cfg.Cluster.Leases.Delete(context.Background(), leaseKey(id), revs[id])
+		}
 	}
 }
 
@@ -82,6 +108,9 @@ func (e *Engine) Stop() {
 // over meanwhile, this node takes it back once and retries: the fencing
 // epoch keeps the two from ever writing conflicting state.
 func (e *Engine) Execute(ctx context.Context, tenantID string, c *Command) (*Result, error) {
+	if e.cfg.Cluster != nil {
+		return e.executeClustered(ctx, tenantID, c)
+	}
 	for attempt := 0; ; attempt++ {
 		d, err := e.dispatcher(ctx, tenantID)
 		if err != nil {
@@ -105,6 +134,16 @@ func (e *Engine) dispatcher(ctx context.Context, tenantID string) (*Dispatcher, 
 	if d := e.byTen[tenantID]; d != nil {
 		return d, nil
 	}
+	d, err := e.startDispatcher(ctx, tenantID)
+	if err != nil {
+		return nil, err
+	}
+	e.byTen[tenantID] = d
+	return d, nil
+}
+
+// startDispatcher claims the tenant's next epoch and starts its dispatcher.
+func (e *Engine) startDispatcher(ctx context.Context, tenantID string) (*Dispatcher, error) {
 	epoch, err := e.cfg.Ownership.Acquire(ctx, tenantID)
 	if err != nil {
 		return nil, err
@@ -126,7 +165,6 @@ func (e *Engine) dispatcher(ctx context.Context, tenantID string) (*Dispatcher, 
 	if err := d.Start(ctx); err != nil {
 		return nil, err
 	}
-	e.byTen[tenantID] = d
 	return d, nil
 }
 
@@ -139,23 +177,14 @@ func (e *Engine) drop(tenantID string, d *Dispatcher) {
 	d.Stop()
 }
 
-// StoreOwnership is the single-node ownership: the epoch is taken from the
-// clock and claimed in the store, so a restarted node (or the last node to
-// act, in a cluster without leases) fences out any earlier owner.
+// StoreOwnership is the single-node ownership: the node takes the next
+// epoch whenever it starts routing a tenant, which fences out any earlier
+// owner (a previous process, or another node in a cluster without leases).
 type StoreOwnership struct {
 	Store Store
-	Now   func() time.Time
 }
 
 // Acquire implements Ownership.
 func (o StoreOwnership) Acquire(ctx context.Context, tenantID string) (int64, error) {
-	epoch := o.Now().UnixNano()
-	ok, err := o.Store.Claim(ctx, tenantID, epoch)
-	if err != nil {
-		return 0, err
-	}
-	if !ok {
-		return 0, ErrNotOwner
-	}
-	return epoch, nil
+	return o.Store.Claim(ctx, tenantID)
 }

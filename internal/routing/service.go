@@ -262,12 +262,10 @@ func (s *Service) answer(ctx context.Context, by *permission.Principal, op Op, o
 	if err != nil {
 		return nil, err
 	}
-	for _, e := range res.Effects {
-		if e.Item != nil && (e.Kind == EffectAssigned || e.Kind == EffectRequeued) {
-			return e.Item, nil
-		}
+	if res.Item == nil {
+		return nil, ErrOfferGone
 	}
-	return nil, ErrOfferGone
+	return res.Item, nil
 }
 
 // Settings returns the tenant's routing settings.

@@ -28,9 +28,9 @@ type Store interface {
 	// capacity and presence, active items, and items answered or ended
 	// since the given time.
 	Snapshot(ctx context.Context, tenantID string, since time.Time) (*Snapshot, error)
-	// Claim raises the tenant's routing epoch to epoch; false if it is
-	// already there or higher (another owner claimed after us).
-	Claim(ctx context.Context, tenantID string, epoch int64) (bool, error)
+	// Claim takes the tenant's next routing epoch, higher than every
+	// earlier claim: the writes of earlier owners are fenced from then on.
+	Claim(ctx context.Context, tenantID string) (int64, error)
 	// Fence fails with ErrNotOwner unless epoch is still the tenant's
 	// epoch, and keeps a new owner from claiming until the transaction
 	// ends.

@@ -66,9 +66,10 @@ func (s *Routing) SetSettings(ctx context.Context, tenantID string, v *routing.T
 }
 
 // Claim implements routing.Store.
-func (s *Routing) Claim(ctx context.Context, tenantID string, epoch int64) (bool, error) {
-	n, err := s.c.write().Exec(ctx, s.q.Claim, tenantID, epoch)
-	return n == 1, wrap("claim routing", err)
+func (s *Routing) Claim(ctx context.Context, tenantID string) (int64, error) {
+	var epoch int64
+	err := s.c.write().QueryRow(ctx, s.q.Claim, tenantID).Scan(&epoch)
+	return epoch, wrap("claim routing", err)
 }
 
 // Fence implements routing.Store.

@@ -9,9 +9,10 @@ INSERT INTO routing_settings (tenant_id, voice_blocks_chats, timezone) VALUES ($
 ON CONFLICT (tenant_id) DO UPDATE SET voice_blocks_chats = excluded.voice_blocks_chats, timezone = excluded.timezone;
 
 -- name: RoutingClaim
--- Raises the epoch; no row changes when another owner claimed a higher one.
-INSERT INTO routing_settings (tenant_id, epoch) VALUES ($1, $2)
-ON CONFLICT (tenant_id) DO UPDATE SET epoch = excluded.epoch WHERE routing_settings.epoch < excluded.epoch;
+-- Takes the next epoch: every claim is higher than all before it.
+INSERT INTO routing_settings (tenant_id, epoch) VALUES ($1, 1)
+ON CONFLICT (tenant_id) DO UPDATE SET epoch = routing_settings.epoch + 1
+RETURNING epoch;
 
 -- name: RoutingFence
 -- SQLite has one writer, so the read is stable for the transaction; see
