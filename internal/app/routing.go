@@ -156,6 +156,9 @@ func (a *App) activeTenants(ctx context.Context) ([]string, error) {
 // person's assignment moves the work; routing's assignments become the
 // conversation's assignee. Durable consumers make each hand-over happen
 // at least once; both sides are idempotent.
+// routingConsumers is how many routing events each node handles at once.
+const routingConsumers = 64
+
 type chatRouting struct {
 	a     *App
 	stops []func()
@@ -166,11 +169,14 @@ func (c *chatRouting) Start(ctx context.Context) error {
 		durable, subject string
 		fn               func(context.Context, []byte) error
 	}{
+		// Conversations are routed in parallel; each handler reads the
+		// conversation's current state, so events of one conversation
+		// may be handled out of order.
 		{"sb_routing_conversations", "sb.conversation.>", c.conversationEvent},
 		{"sb_routing_assignments", routing.EventAssigned, c.assignedEvent},
 		{"sb_routing_users", "sb.user.>", c.userEvent},
 	} {
-		stop, err := c.a.Bus.Consume(ctx, sub.durable, sub.subject, sub.fn)
+		stop, err := c.a.Bus.ConsumeParallel(ctx, sub.durable, sub.subject, routingConsumers, sub.fn)
 		if err != nil {
 			c.Stop()
 			return err
@@ -205,6 +211,10 @@ func (c *chatRouting) conversationEvent(ctx context.Context, data []byte) error 
 	case conversation.EventStatusChanged:
 		switch cv.Status {
 		case conversation.StatusResolved, conversation.StatusSnoozed:
+			now, err := c.a.Stores.Conversations.Get(ctx, env.TenantID, cv.ID)
+			if err != nil || (now.Status != conversation.StatusResolved && now.Status != conversation.StatusSnoozed) {
+				return ignoreGone(err) // reopened since: its work goes on
+			}
 			return c.a.Routing.End(ctx, env.TenantID, cv.ID, string(cv.Status))
 		case conversation.StatusOpen:
 			if env.Data.From == string(conversation.StatusResolved) || env.Data.From == string(conversation.StatusSnoozed) {
@@ -219,11 +229,28 @@ func (c *chatRouting) conversationEvent(ctx context.Context, data []byte) error 
 	return nil
 }
 
+// ignoreGone drops a conversation that no longer exists.
+func ignoreGone(err error) error {
+	if errors.Is(err, conversation.ErrNotFound) {
+		return nil
+	}
+	return err
+}
+
 // route sends a conversation to its queue; a conversation already routed
 // (a redelivered event) is left as it is.
 func (c *chatRouting) route(ctx context.Context, tenantID string, cv *conversation.Conversation) error {
-	if cv.AssigneeID != "" {
-		return nil // someone took it already
+	// The current state decides, not the event's: a conversation resolved
+	// or assigned meanwhile is not routed.
+	cv, err := c.a.Stores.Conversations.Get(ctx, tenantID, cv.ID)
+	if errors.Is(err, conversation.ErrNotFound) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	if cv.AssigneeID != "" || cv.Status == conversation.StatusResolved || cv.Status == conversation.StatusSnoozed {
+		return nil
 	}
 	in, err := c.a.Stores.Inboxes.Get(ctx, tenantID, cv.InboxID)
 	if errors.Is(err, inbox.ErrNotFound) {

@@ -13,6 +13,7 @@ import (
 	"net"
 	"path/filepath"
 	"strconv"
+	"sync"
 	"time"
 
 	"github.com/nats-io/nats-server/v2/server"
@@ -234,6 +235,13 @@ func (b *Bus) Publish(subject string, data []byte) error {
 // goes to one of them, and comes back after a failure, with back-off, until
 // handled. A new consumer starts with events published from then on.
 func (b *Bus) Consume(ctx context.Context, durable, subject string, handle func(ctx context.Context, data []byte) error) (func(), error) {
+	return b.ConsumeParallel(ctx, durable, subject, 1, handle)
+}
+
+// ConsumeParallel is Consume with up to workers events handled at once, for
+// handlers that are safe to run out of order (each acks on its own).
+func (b *Bus) ConsumeParallel(ctx context.Context, durable, subject string, workers int,
+	handle func(ctx context.Context, data []byte) error) (func(), error) {
 	cons, err := b.js.CreateOrUpdateConsumer(ctx, StreamName, jetstream.ConsumerConfig{
 		Durable: durable, FilterSubject: subject, AckPolicy: jetstream.AckExplicitPolicy,
 		DeliverPolicy: jetstream.DeliverNewPolicy, AckWait: 30 * time.Second, MaxDeliver: -1,
@@ -244,7 +252,7 @@ func (b *Bus) Consume(ctx context.Context, durable, subject string, handle func(
 		return nil, fmt.Errorf("bus: consumer %s: %w", durable, err)
 	}
 	cctx, cancel := context.WithCancel(context.WithoutCancel(ctx))
-	cc, err := cons.Consume(func(m jetstream.Msg) {
+	one := func(m jetstream.Msg) {
 		if err := handle(cctx, m.Data()); err != nil {
 			delay := time.Second
 			if md, merr := m.Metadata(); merr == nil {
@@ -255,10 +263,23 @@ func (b *Bus) Consume(ctx context.Context, durable, subject string, handle func(
 			return
 		}
 		_ = m.Ack()
+	}
+	var busy chan struct{} // a slot per running handler; full blocks delivery
+	var running sync.WaitGroup
+	if workers > 1 {
+		busy = make(chan struct{}, workers)
+	}
+	cc, err := cons.Consume(func(m jetstream.Msg) {
+		if busy == nil {
+			one(m)
+			return
+		}
+		busy <- struct{}{}
+		running.Go(func() { defer func() { <-busy }(); one(m) })
 	})
 	if err != nil {
 		cancel()
 		return nil, fmt.Errorf("bus: consume %s: %w", durable, err)
 	}
-	return func() { cc.Stop(); cancel() }, nil
+	return func() { cc.Stop(); running.Wait(); cancel() }, nil
 }

@@ -74,7 +74,33 @@ func (h *Hub) dispatchRouting(subject string, data []byte) {
 			return
 		}
 	}
-	h.offer(env.TenantID, "", &delivery{routing: n}, false)
+	h.offerRouting(env.TenantID, n)
+}
+
+// offerRouting queues a routing note for the sockets it concerns — the
+// agents it names and the tenant's supervisors — choosing them here so
+// that the other agents' sockets are not woken for every routing change.
+func (h *Hub) offerRouting(tenantID string, n *routingNote) {
+	var who [3]string
+	if n.item != nil {
+		who[0], who[1] = n.item.Item.AgentID, n.item.PrevAgentID
+	}
+	if n.presence != nil {
+		who[2] = n.presence.AgentID
+	}
+	d := &delivery{routing: n}
+	h.mu.RLock()
+	targets := make([]*Client, 0, 4)
+	for c := range h.agents[tenantID] {
+		id := c.principal.UserID
+		if (id != "" && (id == who[0] || id == who[1] || id == who[2])) || c.principal.Can(permission.RoutingMonitor) {
+			targets = append(targets, c)
+		}
+	}
+	h.mu.RUnlock()
+	for _, c := range targets {
+		c.offer(d)
+	}
 }
 
 // routingFrames writes what a routing event means for this agent: an offer
