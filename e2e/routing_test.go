@@ -85,6 +85,20 @@ func TestChatRouting(t *testing.T) {
 		require.Equal(t, 1, state.Load["chat"])
 		_, err = f.Agent.AgentState(ctx, f.SupID)
 		apiError(t, err, 404, "not_found") // agents see only their own state
+		var board struct {
+			Data []struct {
+				UserID   string         `json:"user_id"`
+				Presence string         `json:"presence"`
+				Load     map[string]int `json:"load"`
+			} `json:"data"`
+		}
+		require.NoError(t, f.Supervisor.Do(ctx, http.MethodGet, "/api/v1/agents", nil, &board))
+		require.Len(t, board.Data, 3, "admin, supervisor and agent")
+		for _, a := range board.Data {
+			if a.UserID == f.SupID {
+				require.Equal(t, 1, a.Load["chat"])
+			}
+		}
 
 		// Resolving ends the work and frees the capacity.
 		require.NoError(t, f.Admin.Do(ctx, http.MethodPost, "/api/v1/conversations/"+s.ConversationID+"/status",

@@ -56,7 +56,7 @@ func commands() []command {
 		{"audit", "audit list [--filter action=user.]", "Read the audit log.", resourceCmd("audit")},
 		{"queues", "queues list|get|create|update|delete|stats [ID]", "Manage routing queues; stats shows live queue state.", resourceCmd("queues")},
 		{"away-reasons", "away-reasons list|create|delete", "Manage the reasons agents give for being away.", resourceCmd("away-reasons")},
-		{"agents", "agents state|presence USER_ID [available|away|offline [REASON]]", "Read or set an agent's routing presence.", agentsCmd},
+		{"agents", "agents list|state|presence [USER_ID [available|away|offline [REASON]]]", "Read agents' routing state, or set an agent's presence.", agentsCmd},
 		{"routing", "routing rules|settings [JSON|-]", "Read, or with JSON replace, the queue rules or routing settings.", routingCmd},
 	}
 }

@@ -11,21 +11,27 @@ import (
 
 // agentsCmd reads or sets an agent's routing presence.
 func agentsCmd(ctx context.Context, env Env, args []string) error {
-	const usage = "usage: switchboard agents state USER_ID | presence USER_ID available|away|offline [REASON]"
-	if len(args) < 2 {
+	const usage = "usage: switchboard agents list | state USER_ID | presence USER_ID available|away|offline [REASON]"
+	if len(args) == 0 || (len(args) < 2 && args[0] != "list") {
 		return errors.New(usage)
 	}
-	verb, id := args[0], args[1]
+	verb, id := args[0], ""
+	rest := args[1:]
+	if verb != "list" {
+		id, rest = args[1], args[2:]
+	}
 	fs := flag.NewFlagSet("agents "+verb, flag.ContinueOnError)
 	fs.SetOutput(env.Stderr)
 	newClient := clientFlags(fs, env)
-	if err := fs.Parse(args[2:]); err != nil {
+	if err := fs.Parse(rest); err != nil {
 		return err
 	}
 	path := "/api/v1/agents/" + url.PathEscape(id)
 	var method string
 	var body any
 	switch {
+	case verb == "list" && fs.NArg() == 0:
+		method, path = http.MethodGet, "/api/v1/agents"
 	case verb == "state" && fs.NArg() == 0:
 		method, path = http.MethodGet, path+"/state"
 	case verb == "presence" && (fs.NArg() == 1 || fs.NArg() == 2):

@@ -81,6 +81,7 @@ func (h *Handler) routes() []route {
 		{"GET /api/v1/away-reasons", permission.WorkTake, h.listAwayReasons},
 		{"POST /api/v1/away-reasons", permission.QueuesWrite, h.createAwayReason},
 		{"DELETE /api/v1/away-reasons/{id}", permission.QueuesWrite, h.deleteAwayReason},
+		{"GET /api/v1/agents", permission.RoutingMonitor, h.listAgents},
 		{"PUT /api/v1/agents/{id}/presence", permission.WorkTake, h.setPresence},
 		{"GET /api/v1/agents/{id}/state", permission.WorkTake, h.agentState},
 		{"POST /api/v1/offers/{id}/accept", permission.WorkTake, h.acceptOffer},

@@ -88,6 +88,11 @@ func (h *Handler) setPresence(w http.ResponseWriter, r *http.Request, p *permiss
 	return respond(w, http.StatusOK, a, err)
 }
 
+func (h *Handler) listAgents(w http.ResponseWriter, r *http.Request, p *permission.Principal) error {
+	as, err := h.d.Routing.Agents(r.Context(), p)
+	return respond(w, http.StatusOK, list(as), err)
+}
+
 func (h *Handler) agentState(w http.ResponseWriter, r *http.Request, p *permission.Principal) error {
 	a, err := h.d.Routing.AgentState(r.Context(), p, r.PathValue("id"))
 	return respond(w, http.StatusOK, a, err)

@@ -2,6 +2,8 @@ package routing
 
 import (
 	"fmt"
+	"maps"
+	"slices"
 	"time"
 )
 
@@ -21,6 +23,7 @@ const (
 	OpReload     Op = "reload" // settings, queues or agents changed: rebuild from the store
 	OpQueueStats Op = "queue_stats"
 	OpAgentState Op = "agent_state"
+	OpAgents     Op = "agents"
 	OpPosition   Op = "position"
 	OpItem       Op = "item"
 )
@@ -44,6 +47,7 @@ type Result struct {
 	Item     *Item         `json:"item,omitempty"`
 	Stats    []*QueueStats `json:"stats,omitempty"`
 	Agent    *AgentView    `json:"agent,omitempty"`
+	Agents   []*AgentView  `json:"agents,omitempty"`
 	Position *Position     `json:"position,omitempty"`
 }
 
@@ -124,6 +128,14 @@ func (b *Board) query(c *Command, now time.Time) (*Result, error) {
 		res.Agent = &AgentView{Agent: a, Offers: []*Item{}}
 		for _, e := range b.offersTo(c.UserID) {
 			res.Agent.Offers = append(res.Agent.Offers, cloneItem(e.it))
+		}
+	case OpAgents:
+		for _, id := range slices.Sorted(maps.Keys(b.agents)) {
+			v := &AgentView{Agent: cloneAgent(b.agents[id]), Offers: []*Item{}}
+			for _, e := range b.offersTo(id) {
+				v.Offers = append(v.Offers, cloneItem(e.it))
+			}
+			res.Agents = append(res.Agents, v)
 		}
 	case OpPosition:
 		p, ok := b.Position(c.Ref, now)

@@ -202,6 +202,16 @@ func (s *Service) AgentState(ctx context.Context, by *permission.Principal, user
 	return res.Agent, nil
 }
 
+// Agents returns every agent's routing state (routing.monitor), for a
+// wallboard: presence and since when, load, capacity, open offers.
+func (s *Service) Agents(ctx context.Context, by *permission.Principal) ([]*AgentView, error) {
+	res, err := s.cfg.Engine.Execute(ctx, by.TenantID, &Command{Op: OpAgents})
+	if err != nil {
+		return nil, err
+	}
+	return res.Agents, nil
+}
+
 // SetPresence sets an agent's presence: one's own, or anyone's with
 // routing.monitor. Away takes one of the tenant's away reasons (or none).
 func (s *Service) SetPresence(ctx context.Context, by *permission.Principal, userID string, p Presence, reason string) (*AgentView, error) {
