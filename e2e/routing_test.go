@@ -40,6 +40,9 @@ func TestChatRouting(t *testing.T) {
 		// Offered to the only available agent, who declines.
 		offer := agentWS.next("offer")
 		require.Equal(t, s.ConversationID, offer["conversation_id"])
+		// The offer travels twice (early notice, then the durable event);
+		// the socket writes it once.
+		agentWS.none("offer", 500*time.Millisecond)
 		supWS.next("routing") // the supervisor's feed: queued or offered
 		agentWS.send(map[string]any{"type": "decline", "offer_id": offer["offer_id"]})
 		require.Equal(t, offer["offer_id"], agentWS.next("offer_declined")["offer_id"])
