@@ -62,6 +62,17 @@ func TestBrowserWidget(t *testing.T) {
 	}, &inbox))
 	require.NotEmpty(t, inbox.Key)
 
+	// A second inbox routes to a queue that nobody serves, so its visitors
+	// wait in line and are offered to leave a message (queue.test.mjs).
+	queue, err := f.Admin.CreateQueue(ctx, map[string]any{"name": "Browser queue", "alternatives_after_seconds": 60})
+	require.NoError(t, err)
+	var queued struct {
+		Key string `json:"key"`
+	}
+	require.NoError(t, f.Admin.Do(ctx, http.MethodPost, "/api/v1/inboxes", map[string]any{
+		"channel": "webchat", "name": "Browser queue test", "default_queue_id": queue.ID,
+	}, &queued))
+
 	artifacts := t.TempDir()
 	if dir := os.Getenv("SWITCHBOARD_TEST_ARTIFACTS"); dir != "" {
 		artifacts = filepath.Join(dir, "browser")
@@ -77,6 +88,7 @@ func TestBrowserWidget(t *testing.T) {
 		"SB_BASE_URL="+n.base,
 		"SB_INBOX_KEY="+inbox.Key,
 		"SB_INBOX_ID="+inbox.ID,
+		"SB_QUEUE_INBOX_KEY="+queued.Key,
 		"SB_AGENT_EMAIL="+f.Emails["agent"],
 		"SB_AGENT_PASSWORD="+testPassword,
 		"SB_ARTIFACTS="+artifacts,

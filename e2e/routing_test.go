@@ -2,6 +2,7 @@ package e2e_test
 
 import (
 	"context"
+	"fmt"
 	"net/http"
 	"testing"
 	"time"
@@ -154,4 +155,62 @@ func TestMissedOffer(t *testing.T) {
 	st, err := f.Supervisor.QueueStats(ctx, queue.ID)
 	require.NoError(t, err)
 	require.Equal(t, 1, st.Waiting, "back in the queue")
+}
+
+// TestVisitorQueuePosition: a waiting visitor asks where they stand, gets a
+// position and an estimated wait, is offered the alternative to leave a
+// message when nobody can answer, and leaving takes the conversation out
+// of the queue while it stays open for agents.
+func TestVisitorQueuePosition(t *testing.T) {
+	t.Parallel()
+	n := start(t, "sqlite")
+	ctx := context.Background()
+	f := n.tenant("Queue position")
+	queue, err := f.Admin.CreateQueue(ctx, map[string]any{"name": "Web", "alternatives_after_seconds": 60})
+	require.NoError(t, err)
+	ib := n.inbox(f, map[string]any{"default_queue_id": queue.ID})
+	var visitors []*wsClient
+	var convs []string
+	for i := range 2 {
+		s := n.session(t, ib.Key, nil)
+		v, _, err := n.dialVisitor(t, ib.Key, s.VisitorToken, nil)
+		require.NoError(t, err)
+		v.message(s.ConversationID, fmt.Sprintf("position-%04d", i), "Hi")
+		visitors, convs = append(visitors, v), append(convs, s.ConversationID)
+	}
+	// Nobody is signed in: the second visitor is second in line, with no
+	// estimate, and may leave a message.
+	var q map[string]any
+	require.Eventually(t, func() bool {
+		visitors[1].send(map[string]any{"type": "position", "conversation_id": convs[1]})
+		q = visitors[1].next("queue")
+		return q["waiting"] == true
+	}, 10*time.Second, 100*time.Millisecond)
+	require.EqualValues(t, 2, q["position"])
+	require.EqualValues(t, -1, q["estimated_wait_seconds"])
+	require.Equal(t, []any{"message"}, q["alternatives"])
+
+	visitors[0].send(map[string]any{"type": "leave_message", "conversation_id": convs[0]})
+	left := visitors[0].next("queue")
+	require.Equal(t, true, left["left"])
+	require.Equal(t, false, left["waiting"])
+	visitors[1].send(map[string]any{"type": "position", "conversation_id": convs[1]})
+	require.EqualValues(t, 1, visitors[1].next("queue")["position"], "one fewer ahead")
+
+	st, err := f.Supervisor.QueueStats(ctx, queue.ID)
+	require.NoError(t, err)
+	require.Equal(t, 1, st.Waiting)
+	require.Equal(t, 1, st.AbandonedToday, "leaving a message ends the wait")
+
+	// An agent becomes available: the conversation is being offered, so it
+	// still waits but has no place in line; another visitor's conversation
+	// is not this visitor's to ask about.
+	_, err = f.Agent.SetPresence(ctx, f.AgentID, "available", "")
+	require.NoError(t, err)
+	visitors[1].send(map[string]any{"type": "position", "conversation_id": convs[1]})
+	q = visitors[1].next("queue")
+	require.Equal(t, true, q["waiting"])
+	require.Nil(t, q["position"])
+	visitors[1].send(map[string]any{"type": "position", "conversation_id": convs[0]})
+	require.Equal(t, "not_found", visitors[1].next("error")["code"])
 }

@@ -57,7 +57,7 @@ func (a *App) wireChat() (httpapi.Deps, error) {
 	a.Ingest = &channel.Ingest{Write: write, Conversations: a.Conversations, Now: o.Now, NewID: o.NewID}
 	return httpapi.Deps{
 		Inboxes: a.Inboxes, Conversations: a.Conversations, Webchat: a.Webchat,
-		VisitorSocket: webchat.NewSocket(a.Webchat, a.hub, a.Conversations),
+		VisitorSocket: visitorSocket(a),
 		AgentSocket:   &realtime.AgentSocket{Hub: a.hub, Conversations: a.Conversations, Offers: offers{a}},
 		Attachments:   a.attachments, AttachmentLimit: attachment.DefaultMaxBytes, Widget: webchat.Assets(),
 	}, nil
@@ -88,4 +88,22 @@ func (o offers) Accept(ctx context.Context, by *permission.Principal, offerID st
 
 func (o offers) Decline(ctx context.Context, by *permission.Principal, offerID string) (*routing.Item, error) {
 	return o.a.Routing.Decline(ctx, by, offerID)
+}
+
+// visitorSocket is the visitor socket with routing's queue information
+// (routing is wired after the chat services).
+func visitorSocket(a *App) *webchat.Socket {
+	s := webchat.NewSocket(a.Webchat, a.hub, a.Conversations)
+	s.Queue = queueInfo{a}
+	return s
+}
+
+type queueInfo struct{ a *App }
+
+func (q queueInfo) Position(ctx context.Context, tenantID, ref string) (*routing.Position, error) {
+	return q.a.Routing.Position(ctx, tenantID, ref)
+}
+
+func (q queueInfo) End(ctx context.Context, tenantID, ref, reason string) error {
+	return q.a.Routing.End(ctx, tenantID, ref, reason)
 }

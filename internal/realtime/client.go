@@ -210,6 +210,9 @@ type Handlers struct {
 	// Accept and Decline answer offers (agents only; nil for visitors).
 	Accept  func(ctx context.Context, f *Frame) error
 	Decline func(ctx context.Context, f *Frame) error
+	// Position and LeaveMessage serve a waiting visitor (visitors only).
+	Position     func(ctx context.Context, f *Frame) error
+	LeaveMessage func(ctx context.Context, f *Frame) error
 }
 
 // Serve runs the socket until it closes: a reader loop here, and the
@@ -282,6 +285,14 @@ func (c *Client) handleFrame(ctx context.Context, f *Frame, hs Handlers) error {
 		return hs.Typing(ctx, f)
 	case "read":
 		return hs.Read(ctx, f)
+	case "position", "leave_message":
+		h := hs.Position
+		if f.Type == "leave_message" {
+			h = hs.LeaveMessage
+		}
+		if h != nil {
+			return h(ctx, f)
+		}
 	}
 	return errcode.Errorf(errcode.ValidationFailed, "unknown frame type %q", f.Type)
 }

@@ -146,11 +146,16 @@ func TestCapacityAndLongestIdle(t *testing.T) {
 	require.Equal(t, 2, st.Waiting)
 	require.Equal(t, 2, st.Agents.Busy)
 
-	// Ending bob's chat pulls the oldest waiting item.
+	// Ending bob's chat, after 90 s, pulls the oldest waiting item.
+	f.now = f.now.Add(90 * time.Second)
 	require.Equal(t, []string{"completed:c0@bob", "assigned:c3@bob"}, kinds(f.check(f.b.End("c0", "resolved", f.now))))
 	pos, ok := f.b.Position("c4", f.now)
 	require.True(t, ok)
 	require.Equal(t, 1, pos.Position)
+	// Three chat slots staffed, one chat handled in 90 s: first in line
+	// waits about a third of that.
+	require.Equal(t, 30, pos.EstimatedWaitSeconds)
+	require.False(t, pos.Alternatives)
 }
 
 func TestVoiceBlocksChats(t *testing.T) {

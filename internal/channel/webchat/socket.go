@@ -12,13 +12,36 @@ import (
 	"github.com/switchboardhq/switchboard/internal/errcode"
 	"github.com/switchboardhq/switchboard/internal/ratelimit"
 	"github.com/switchboardhq/switchboard/internal/realtime"
+	"github.com/switchboardhq/switchboard/internal/routing"
 )
+
+// Queue is what a waiting visitor may ask of routing: where they stand,
+// and to stop waiting (leave a message and be answered later).
+type Queue interface {
+	Position(ctx context.Context, tenantID, ref string) (*routing.Position, error)
+	End(ctx context.Context, tenantID, ref, reason string) error
+}
+
+// queueFrame tells a visitor how their conversation waits
+// (docs/protocol/webchat.md).
+type queueFrame struct {
+	Type           string `json:"type"` // queue
+	ConversationID string `json:"conversation_id"`
+	Waiting        bool   `json:"waiting"`
+	Position       int    `json:"position,omitempty"`
+	// EstimatedWaitSeconds is -1 when nobody who could answer is signed in.
+	EstimatedWaitSeconds int      `json:"estimated_wait_seconds,omitempty"`
+	Alternatives         []string `json:"alternatives,omitempty"`
+	Left                 bool     `json:"left,omitempty"`
+}
 
 // Socket serves GET /ws/visitor.
 type Socket struct {
 	Service       *Service
 	Hub           *realtime.Hub
 	Conversations *conversation.Service
+	// Queue, if set, answers position and leave_message frames.
+	Queue Queue
 	// Limits: messages per visitor (one limiter per inbox setting) and per
 	// client IP.
 	perVisitor sync.Map // messages per minute → *ratelimit.Limiter
@@ -111,7 +134,49 @@ func (s *Socket) handlers(cl *realtime.Client, v *Visitor, ip string) realtime.H
 			}
 			return err
 		},
+		Position: func(ctx context.Context, f *realtime.Frame) error {
+			if err := own(ctx, f.ConversationID); err != nil {
+				return err
+			}
+			return s.position(ctx, cl, tenantID, f.ConversationID, false)
+		},
+		LeaveMessage: func(ctx context.Context, f *realtime.Frame) error {
+			if err := own(ctx, f.ConversationID); err != nil {
+				return err
+			}
+			if s.Queue == nil {
+				return cl.Write(ctx, queueFrame{Type: "queue", ConversationID: f.ConversationID, Left: true})
+			}
+			if err := s.Queue.End(ctx, tenantID, f.ConversationID, "left_message"); err != nil {
+				return err
+			}
+			return s.position(ctx, cl, tenantID, f.ConversationID, true)
+		},
 	}
+}
+
+// position writes where the conversation waits: a position from 1 while
+// queued, none while it is being offered to an agent, and waiting: false
+// when it is not routed or an agent has it.
+func (s *Socket) position(ctx context.Context, cl *realtime.Client, tenantID, id string, left bool) error {
+	out := queueFrame{Type: "queue", ConversationID: id, Left: left}
+	if s.Queue != nil {
+		p, err := s.Queue.Position(ctx, tenantID, id)
+		switch {
+		case errcode.Has(err, errcode.NotFound):
+		case err != nil:
+			return err
+		default: // queued (position ≥ 1) or being offered to an agent (position 0)
+			out.Waiting, out.Position, out.EstimatedWaitSeconds = true, p.Position, p.EstimatedWaitSeconds
+			if p.Position > 0 && out.EstimatedWaitSeconds == 0 {
+				out.EstimatedWaitSeconds = 1 // "any moment": 0 would be left out
+			}
+			if p.Alternatives {
+				out.Alternatives = []string{"message"}
+			}
+		}
+	}
+	return cl.Write(ctx, out)
 }
 
 // limit applies the per-visitor and per-address message limits.

@@ -27,6 +27,9 @@ const I18N = {
     phone: 'Phone', start: 'Start chat', uploading: 'Uploading {name}…', uploadFailed: 'Could not upload {name}.',
     sessionFailed: 'Chat is unavailable.', unread: '{n} unread', resolved: 'Conversation resolved',
     reopened: 'Conversation reopened', status: 'Conversation {status}', file: 'file',
+    queue: 'You are number {n} in line.', queueWait: 'About {m} min.', queueSoon: 'An agent will be with you shortly.',
+    queueNobody: 'No agent is available right now.', leave: 'Leave a message instead',
+    left: 'Thanks! We will reply here as soon as we can.',
   },
   'zh-CN': {
     open: '打开聊天', close: '关闭聊天', title: '在线咨询', placeholder: '输入消息…',
@@ -37,6 +40,9 @@ const I18N = {
     phone: '电话', start: '开始聊天', uploading: '正在上传 {name}…', uploadFailed: '无法上传 {name}。',
     sessionFailed: '聊天暂时不可用。', unread: '{n} 条未读', resolved: '会话已解决',
     reopened: '会话已重新打开', status: '会话状态：{status}', file: '文件',
+    queue: '您前面还有 {n} 位。', queueWait: '预计等待约 {m} 分钟。', queueSoon: '客服即将为您服务。',
+    queueNobody: '目前没有客服可以接待。', leave: '改为留言',
+    left: '谢谢！我们会尽快在这里回复您。',
   },
 };
 const LOCALE = /^zh/i.test(ds.locale || navigator.language || '') ? 'zh-CN' : 'en';
@@ -134,6 +140,7 @@ const launcher = h('button', { type: 'button', class: 'launcher', 'data-testid':
 const title = h('strong', null, t('title'));
 const subtitle = h('small', null);
 const offline = h('div', { class: 'note', 'data-testid': 'widget-offline', role: 'status', hidden: true });
+const queueNote = h('div', { class: 'note', 'data-testid': 'widget-queue', role: 'status', hidden: true });
 const greeting = h('p', { class: 'greeting', hidden: true });
 const log = h('div', { class: 'log', role: 'log', 'aria-live': 'polite', tabindex: '0' }, greeting);
 const typing = h('div', { class: 'typing', 'data-testid': 'widget-typing', 'aria-live': 'polite', hidden: true });
@@ -147,7 +154,7 @@ const composer = h('form', { class: 'composer', onsubmit: (e) => { e.preventDefa
 const win = h('section', { id: 'sb-window', class: 'window', 'data-testid': 'widget-window', role: 'dialog', 'aria-label': t('title'), tabindex: '-1', hidden: true },
   h('header', null, h('div', { class: 't' }, title, subtitle),
     h('button', { type: 'button', class: 'icon', 'aria-label': t('close'), title: t('close'), onclick: () => close() }, icon(ICON_X))),
-  offline, prechat, log, typing, composer);
+  offline, queueNote, prechat, log, typing, composer);
 const root = h('div', { class: 'root', lang: LOCALE }, win, launcher);
 shadow.append(h('style', null, CSS), root);
 shadow.addEventListener('keydown', (e) => { if (e.key === 'Escape' && S.open) { e.stopPropagation(); close(); } });
@@ -493,18 +500,56 @@ function connect() {
     markRead();
     clearInterval(S.pingT);
     S.pingT = setInterval(() => wsSend({ type: 'ping' }), 30000);
+    clearInterval(S.queueT);
+    askQueue();
+    S.queueT = setInterval(askQueue, 15000);
   };
   ws.onmessage = (e) => { let f; try { f = JSON.parse(e.data); } catch { return; } if (f && typeof f === 'object') onFrame(f); };
   ws.onclose = () => {
     if (S.ws !== ws) return;
     S.ws = null; S.live = false; S.readSent = 0;
     clearInterval(S.pingT);
+    clearInterval(S.queueT);
     showTyping({ typing: false });
     for (const p of S.conv.pending.values()) { clearTimeout(p.timer); p.timer = null; }
     if (!opened) S.fails++;
     status();
     reconnect();
   };
+}
+// ---- waiting in line ----
+// While nobody has answered, ask now and then where the conversation
+// stands; routing answers with a position and an estimated wait, and may
+// offer to leave a message instead of waiting.
+function askQueue() {
+  const c = S.conv;
+  if (S.queueDone || !c.id || c.msgs.size === 0) return;
+  for (const m of c.msgs.values()) if (m.sender_type === 'agent' || m.sender_type === 'bot') { S.queueDone = true; return; }
+  wsSend({ type: 'position', conversation_id: c.id });
+}
+function showQueue(f) {
+  if (f.conversation_id && f.conversation_id !== S.conv.id) return;
+  if (f.left) {
+    S.queueDone = true;
+    queueNote.replaceChildren(t('left'));
+    queueNote.hidden = false;
+    return;
+  }
+  if (!f.waiting) {
+    queueNote.hidden = true;
+    // A new chat takes a moment to reach its queue: look again soon.
+    if ((S.queueTries = (S.queueTries || 0) + 1) <= 5) setTimeout(askQueue, 2000);
+    return;
+  }
+  const parts = [f.position ? t('queue', { n: f.position }) : t('queueSoon')];
+  if (f.position && f.estimated_wait_seconds > 0) parts.push(t('queueWait', { m: Math.max(1, Math.round(f.estimated_wait_seconds / 60)) }));
+  if (f.estimated_wait_seconds < 0) parts.push(t('queueNobody'));
+  queueNote.replaceChildren(parts.join(' '));
+  if ((f.alternatives || []).includes('message')) {
+    queueNote.append(' ', h('button', { type: 'button', 'data-testid': 'widget-leave',
+      onclick: () => wsSend({ type: 'leave_message', conversation_id: S.conv.id }) }, t('leave')));
+  }
+  queueNote.hidden = false;
 }
 function reconnect() {
   clearTimeout(S.retryT);
@@ -537,6 +582,7 @@ function onFrame(f) {
       if (f.conversation_id && f.conversation_id !== c.id) break;
       if (f.message && !f.message.private && addMessage({ ...f.message, seq: f.seq || f.message.seq }, true)) {
         if (f.message.sender_type !== 'visitor') showTyping({ typing: false });
+        if (f.message.sender_type === 'agent' || f.message.sender_type === 'bot') showQueue({ waiting: false });
         after();
       }
       break;
@@ -546,6 +592,7 @@ function onFrame(f) {
       dropPending(f.client_id);
       if (!f.conversation_id || f.conversation_id === c.id) addMessage({ id: f.message_id, seq: f.seq, conversation_id: c.id, sender_type: 'visitor', text: p.text, attachments: p.attachments, client_id: p.client_id, created_at: new Date().toISOString() });
       after();
+      if (!S.queueAsked) { S.queueAsked = true; setTimeout(askQueue, 1000); } // the first message puts the chat in line
       break;
     }
     case 'resumed': // everything up to last_seq that this visitor may see has been sent
@@ -558,6 +605,7 @@ function onFrame(f) {
     case 'read':
       if (f.reader === 'agent' && f.seq > c.agentRead && (!f.conversation_id || f.conversation_id === c.id)) { c.agentRead = f.seq; after(); }
       break;
+    case 'queue': showQueue(f); break;
     case 'error': onError(f); break;
     default: break; // pong and frames for agents
   }
