@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/coder/websocket"
 	"github.com/stretchr/testify/require"
 )
 
@@ -183,7 +184,7 @@ func TestVisitorQueuePosition(t *testing.T) {
 	var q map[string]any
 	require.Eventually(t, func() bool {
 		visitors[1].send(map[string]any{"type": "position", "conversation_id": convs[1]})
-		q = visitors[1].next("queue")
+		q = queueAnswer(visitors[1])
 		return q["waiting"] == true
 	}, 10*time.Second, 100*time.Millisecond)
 	require.EqualValues(t, 2, q["position"])
@@ -191,11 +192,11 @@ func TestVisitorQueuePosition(t *testing.T) {
 	require.Equal(t, []any{"message"}, q["alternatives"])
 
 	visitors[0].send(map[string]any{"type": "leave_message", "conversation_id": convs[0]})
-	left := visitors[0].next("queue")
+	left := queueAnswer(visitors[0])
 	require.Equal(t, true, left["left"])
 	require.Equal(t, false, left["waiting"])
 	visitors[1].send(map[string]any{"type": "position", "conversation_id": convs[1]})
-	require.EqualValues(t, 1, visitors[1].next("queue")["position"], "one fewer ahead")
+	require.EqualValues(t, 1, queueAnswer(visitors[1])["position"], "one fewer ahead")
 
 	st, err := f.Supervisor.QueueStats(ctx, queue.ID)
 	require.NoError(t, err)
@@ -208,9 +209,47 @@ func TestVisitorQueuePosition(t *testing.T) {
 	_, err = f.Agent.SetPresence(ctx, f.AgentID, "available", "")
 	require.NoError(t, err)
 	visitors[1].send(map[string]any{"type": "position", "conversation_id": convs[1]})
-	q = visitors[1].next("queue")
+	q = queueAnswer(visitors[1])
 	require.Equal(t, true, q["waiting"])
-	require.Nil(t, q["position"])
+	require.EqualValues(t, 0, q["position"], "being offered: no place in line")
 	visitors[1].send(map[string]any{"type": "position", "conversation_id": convs[0]})
 	require.Equal(t, "not_found", visitors[1].next("error")["code"])
+}
+
+// TestAgentDisconnect: an agent whose last agent socket closed is set
+// offline after the tenant's grace period (reason disconnected), so work is
+// not offered to someone who left; while the socket is open, nothing
+// changes.
+func TestAgentDisconnect(t *testing.T) {
+	t.Parallel()
+	n := start(t, "sqlite")
+	ctx := context.Background()
+	f := n.tenant("Disconnect")
+	require.NoError(t, f.Admin.Do(ctx, http.MethodPut, "/api/v1/routing/settings",
+		map[string]any{"voice_blocks_chats": false, "timezone": "UTC", "disconnect_grace_seconds": 1}, nil))
+	ws := n.dialAgent(t, f.Agent.Token)
+	_, err := f.Agent.SetPresence(ctx, f.AgentID, "available", "")
+	require.NoError(t, err)
+	time.Sleep(6 * time.Second) // longer than the grace and a watch round
+	st, err := f.Agent.AgentState(ctx, f.AgentID)
+	require.NoError(t, err)
+	require.Equal(t, "available", st.Presence, "connected agents stay available")
+
+	require.NoError(t, ws.conn.Close(websocket.StatusNormalClosure, "bye"))
+	require.Eventually(t, func() bool {
+		st, err := f.Agent.AgentState(ctx, f.AgentID)
+		require.NoError(t, err)
+		return st.Presence == "offline" && st.Reason == "disconnected"
+	}, 20*time.Second, 200*time.Millisecond)
+}
+
+// queueAnswer returns the next queue frame that answers a position or
+// leave_message frame, skipping the server's "entered a queue" notices.
+func queueAnswer(v *wsClient) map[string]any {
+	v.t.Helper()
+	for {
+		if q := v.next("queue"); q["position"] != nil || q["left"] != nil {
+			return q
+		}
+	}
 }

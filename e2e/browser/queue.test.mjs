@@ -15,8 +15,8 @@ test('queue position and leaving a message', { skip: !process.env.SB_QUEUE_INBOX
     await wg.input.waitFor({ state: 'visible' });
     await sendAsVisitor(page, unique('Is anyone there?'));
     const note = page.getByTestId('widget-queue');
-    await note.waitFor({ state: 'visible', timeout: 10000 });
-    await waitFor('a place in line', async () => /number \d+ in line/.test(await note.textContent()));
+    await note.waitFor({ state: 'visible', timeout: 20000 });
+    await waitFor('a place in line', async () => /number \d+ in line/.test(await note.textContent()), 20000);
     assert.match(await note.textContent(), /No agent is available right now/);
     await shot(page, 'in-line');
     await page.getByTestId('widget-leave').click();

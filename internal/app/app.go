@@ -83,6 +83,7 @@ type App struct {
 	Routing     *routing.Service
 	routeEngine *routing.Engine
 	chatRoute   *chatRouting
+	disconnects *disconnectWatch
 }
 
 // New opens storage (applying migrations) and the bus and wires every
@@ -214,6 +215,11 @@ func (a *App) Start(ctx context.Context) error {
 	if err := a.chatRoute.Start(ctx); err != nil {
 		return err
 	}
+	a.disconnects = &disconnectWatch{tenants: a.activeTenants, online: a.hub.Online, routing: a.Routing,
+		now: a.opts.Now, log: a.log}
+	if err := a.disconnects.Start(ctx); err != nil {
+		return err
+	}
 	ln, err := (&net.ListenConfig{}).Listen(ctx, "tcp", a.cfg.Addr)
 	if err != nil {
 		return fmt.Errorf("listen on %s: %w", a.cfg.Addr, err)
@@ -263,6 +269,9 @@ func (a *App) Stop(ctx context.Context) error {
 			errs = append(errs, fmt.Errorf("http shutdown: %w", err))
 		}
 		a.srv = nil
+	}
+	if a.disconnects != nil {
+		a.disconnects.Stop()
 	}
 	if a.chatRoute != nil {
 		a.chatRoute.Stop()

@@ -132,11 +132,11 @@ func (h *Handler) routingSettings(w http.ResponseWriter, r *http.Request, p *per
 }
 
 func (h *Handler) setRoutingSettings(w http.ResponseWriter, r *http.Request, p *permission.Principal) error {
-	var in routing.TenantSettings
-	if err := decode(r, &in); err != nil {
+	in := routing.DefaultSettings() // fields left out keep their defaults
+	if err := decode(r, in); err != nil {
 		return err
 	}
-	s, err := h.d.Routing.SetSettings(r.Context(), p, &in)
+	s, err := h.d.Routing.SetSettings(r.Context(), p, in)
 	return respond(w, http.StatusOK, s, err)
 }
 

@@ -97,10 +97,27 @@ func (h *Hub) offerRouting(tenantID string, n *routingNote) {
 			targets = append(targets, c)
 		}
 	}
+	// The visitor whose conversation entered a queue hears of it, and asks
+	// for the place in line (docs/protocol/webchat.md, "queue").
+	if it := n.item; it != nil && it.Item.CustomerID != "" && (n.event == "queued" || n.event == "requeued" || n.event == "moved") {
+		for c := range h.visitors[it.Item.CustomerID] {
+			if c.tenantID == tenantID {
+				targets = append(targets, c)
+			}
+		}
+	}
 	h.mu.RUnlock()
 	for _, c := range targets {
 		c.offer(d)
 	}
+}
+
+// queuedFrame tells a visitor that their conversation waits in a queue;
+// the client asks for its place with a position frame.
+type queuedFrame struct {
+	Type           string `json:"type"` // queue
+	ConversationID string `json:"conversation_id"`
+	Waiting        bool   `json:"waiting"`
 }
 
 // routingFrames writes what a routing event means for this agent: an offer
@@ -108,6 +125,9 @@ func (h *Hub) offerRouting(tenantID string, n *routingNote) {
 // supervisors, the event itself.
 func (c *Client) routingFrames(ctx context.Context, n *routingNote) error {
 	if c.visitor() {
+		if n.item != nil && n.item.Item.CustomerID == c.customerID {
+			return c.Write(ctx, queuedFrame{Type: "queue", ConversationID: n.item.Item.Ref, Waiting: true})
+		}
 		return nil
 	}
 	me := c.principal.UserID

@@ -202,6 +202,28 @@ func (s *Service) AgentState(ctx context.Context, by *permission.Principal, user
 	return res.Agent, nil
 }
 
+// AgentsOf returns every agent's routing state in a tenant, for system
+// components (the disconnect watch).
+func (s *Service) AgentsOf(ctx context.Context, tenantID string) ([]*AgentView, error) {
+	res, err := s.cfg.Engine.Execute(ctx, tenantID, &Command{Op: OpAgents})
+	if err != nil {
+		return nil, err
+	}
+	return res.Agents, nil
+}
+
+// SetOffline sets an agent offline for the system, with a reason.
+func (s *Service) SetOffline(ctx context.Context, tenantID, userID, reason string) error {
+	_, err := s.cfg.Engine.Execute(ctx, tenantID, &Command{Op: OpPresence, UserID: userID, Presence: Offline, Reason: reason})
+	return err
+}
+
+// TenantSettings returns a tenant's routing settings, for system
+// components.
+func (s *Service) TenantSettings(ctx context.Context, tenantID string) (*TenantSettings, error) {
+	return s.cfg.Store.Settings(ctx, tenantID)
+}
+
 // Agents returns every agent's routing state (routing.monitor), for a
 // wallboard: presence and since when, load, capacity, open offers.
 func (s *Service) Agents(ctx context.Context, by *permission.Principal) ([]*AgentView, error) {
@@ -283,7 +305,8 @@ func (s *Service) Settings(ctx context.Context, by *permission.Principal) (*Tena
 	return s.cfg.Store.Settings(ctx, by.TenantID)
 }
 
-// SetSettings replaces the tenant's routing settings.
+// SetSettings replaces the tenant's routing settings; fields left out
+// take their defaults.
 func (s *Service) SetSettings(ctx context.Context, by *permission.Principal, v *TenantSettings) (*TenantSettings, error) {
 	if v.Timezone == "" {
 		v.Timezone = "UTC"

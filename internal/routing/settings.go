@@ -14,10 +14,26 @@ type TenantSettings struct {
 	VoiceBlocksChats bool `json:"voice_blocks_chats"`
 	// Timezone (IANA) defines "today" for queue statistics.
 	Timezone string `json:"timezone"`
+	// DisconnectGraceSeconds is how long an agent may be without an agent
+	// socket before routing sets them offline (reason "disconnected"), so
+	// nobody who closed the app is offered work; 0 never does.
+	DisconnectGraceSeconds int `json:"disconnect_grace_seconds"`
+}
+
+// ReasonDisconnected is the reason routing gives when it sets an agent
+// offline who has had no agent socket for the grace period.
+const ReasonDisconnected = "disconnected"
+
+// DefaultSettings are a tenant's settings until an admin changes them.
+func DefaultSettings() *TenantSettings {
+	return &TenantSettings{Timezone: "UTC", DisconnectGraceSeconds: 60}
 }
 
 // Compile checks the settings and returns what the board uses.
 func (t *TenantSettings) Compile() (Settings, error) {
+	if t.DisconnectGraceSeconds < 0 || t.DisconnectGraceSeconds > 3600 {
+		return Settings{}, errcode.Errorf(errcode.ValidationFailed, "disconnect_grace_seconds must be 0 to 3600")
+	}
 	loc, err := time.LoadLocation(t.Timezone)
 	if err != nil || t.Timezone == "" || t.Timezone == "Local" {
 		return Settings{}, errcode.Errorf(errcode.ValidationFailed, "timezone %q is not an IANA time zone", t.Timezone)

@@ -51,8 +51,8 @@ func (t *Tx) Routing() routing.Store { return t.s.Routing }
 
 // Settings implements routing.Store; a tenant without a row has defaults.
 func (s *Routing) Settings(ctx context.Context, tenantID string) (*routing.TenantSettings, error) {
-	out := &routing.TenantSettings{Timezone: "UTC"}
-	err := s.c.read().QueryRow(ctx, s.q.SettingsGet, tenantID).Scan(&out.VoiceBlocksChats, &out.Timezone)
+	out := routing.DefaultSettings()
+	err := s.c.read().QueryRow(ctx, s.q.SettingsGet, tenantID).Scan(&out.VoiceBlocksChats, &out.Timezone, &out.DisconnectGraceSeconds)
 	if errors.Is(err, sqldb.ErrNoRows) {
 		return out, nil
 	}
@@ -61,7 +61,7 @@ func (s *Routing) Settings(ctx context.Context, tenantID string) (*routing.Tenan
 
 // SetSettings implements routing.Store.
 func (s *Routing) SetSettings(ctx context.Context, tenantID string, v *routing.TenantSettings) error {
-	_, err := s.c.write().Exec(ctx, s.q.SettingsPut, tenantID, v.VoiceBlocksChats, v.Timezone)
+	_, err := s.c.write().Exec(ctx, s.q.SettingsPut, tenantID, v.VoiceBlocksChats, v.Timezone, v.DisconnectGraceSeconds)
 	return wrap("set routing settings", err)
 }
 

@@ -28,7 +28,10 @@ type queueFrame struct {
 	Type           string `json:"type"` // queue
 	ConversationID string `json:"conversation_id"`
 	Waiting        bool   `json:"waiting"`
-	Position       int    `json:"position,omitempty"`
+	// Position counts from 1 while queued; 0 while being offered to an
+	// agent or not waiting. Always present: a frame without it is the
+	// server's notice that the conversation entered a queue.
+	Position int `json:"position"`
 	// EstimatedWaitSeconds is -1 when nobody who could answer is signed in.
 	EstimatedWaitSeconds int      `json:"estimated_wait_seconds,omitempty"`
 	Alternatives         []string `json:"alternatives,omitempty"`

@@ -2,11 +2,12 @@
 -- reasons and per-tenant settings with the ownership epoch (ADR 0016).
 
 -- name: RoutingSettingsGet
-SELECT voice_blocks_chats, timezone FROM routing_settings WHERE tenant_id = $1;
+SELECT voice_blocks_chats, timezone, disconnect_grace_seconds FROM routing_settings WHERE tenant_id = $1;
 
 -- name: RoutingSettingsPut
-INSERT INTO routing_settings (tenant_id, voice_blocks_chats, timezone) VALUES ($1, $2, $3)
-ON CONFLICT (tenant_id) DO UPDATE SET voice_blocks_chats = excluded.voice_blocks_chats, timezone = excluded.timezone;
+INSERT INTO routing_settings (tenant_id, voice_blocks_chats, timezone, disconnect_grace_seconds) VALUES ($1, $2, $3, $4)
+ON CONFLICT (tenant_id) DO UPDATE SET voice_blocks_chats = excluded.voice_blocks_chats, timezone = excluded.timezone,
+    disconnect_grace_seconds = excluded.disconnect_grace_seconds;
 
 -- name: RoutingClaim
 -- Takes the next epoch: every claim is higher than all before it.

@@ -529,6 +529,8 @@ function askQueue() {
 }
 function showQueue(f) {
   if (f.conversation_id && f.conversation_id !== S.conv.id) return;
+  // The server says the chat entered a queue: ask where it stands.
+  if (f.waiting && f.position == null && f.estimated_wait_seconds == null && !f.left) { S.queueDone = false; askQueue(); }
   if (f.left) {
     S.queueDone = true;
     queueNote.replaceChildren(t('left'));
