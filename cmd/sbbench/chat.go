@@ -37,7 +37,7 @@ func chatSubcommands() []subcommand {
 		{"chat-latency", "open-loop -rate msg/s across visitor sockets; visitor send → agent socket receive latency", chatLatencyCmd},
 		{"chat-conversations", "closed loop with -c workers: session, visitor socket, first message acked, close", chatConversationsCmd},
 		{"chat-sockets", "hold -n visitor sockets open for -hold and report the server's RSS (-pid)", chatSocketsCmd},
-		{"chat-routing", "open-loop -rate new conversations/s; first message acked → offer frame on an agent socket", routeLatencyCmd},
+		{"chat-routing", "open-loop -rate new conversations/s; first message acked → offer frame on an agent socket", chatRoutingCmd},
 	}
 }
 

@@ -20,7 +20,7 @@ import (
 	"github.com/switchboardhq/switchboard/client"
 )
 
-// routeLatencyCmd starts conversations open-loop at -rate per second for
+// chatRoutingCmd starts conversations open-loop at -rate per second for
 // -duration and measures, per conversation, two spans ending when the
 // offer frame reaches an agent's socket: from the item's queued_at (the
 // server's clock, on this same machine; the item is queued when routing
@@ -29,7 +29,7 @@ import (
 // message — adding the way of the conversation's created event to the
 // routing consumer and its reads. Agents never answer, so their
 // capacity (-agents × -capacity) must hold every conversation of the run.
-func routeLatencyCmd(ctx context.Context, args []string, out, errw io.Writer) error {
+func chatRoutingCmd(ctx context.Context, args []string, out, errw io.Writer) error {
 	fs := flag.NewFlagSet("chat-routing", flag.ContinueOnError)
 	fs.SetOutput(errw)
 	cf := newChatFlags(fs, true)
@@ -63,62 +63,86 @@ func routeLatencyCmd(ctx context.Context, args []string, out, errw io.Writer) er
 	}
 	defer closeAll(socks, *cf.setupC)
 
-	var (
-		mu     sync.Mutex
-		offers = map[string]time.Time{} // conversation → offer frame received
-		queued = map[string]time.Time{} // conversation → its item's queued_at (server clock)
-		acks   = map[string]time.Time{} // conversation → first message acked
-		bad    tally
-		dups   atomic.Int64
-	)
-	var readers sync.WaitGroup
+	rec := &routeRecorder{offers: map[string]time.Time{}, queued: map[string]time.Time{}, acks: map[string]time.Time{}}
 	for _, s := range socks {
-		readers.Go(func() {
-			_ = readFrames(s, func(typ string, data []byte) bool {
-				if typ != "offer" {
-					return true
-				}
-				now := time.Now()
-				var f struct {
-					ConversationID string `json:"conversation_id"`
-					Item           struct {
-						QueuedAt time.Time `json:"queued_at"`
-					} `json:"item"`
-				}
-				if json.Unmarshal(data, &f) != nil {
-					bad.add("offer_undecodable")
-					return true
-				}
-				mu.Lock()
-				if _, seen := offers[f.ConversationID]; seen {
-					dups.Add(1)
-				} else {
-					offers[f.ConversationID], queued[f.ConversationID] = now, f.Item.QueuedAt
-				}
-				mu.Unlock()
-				return true
-			})
-		})
+		go func() { _ = readFrames(s, rec.onFrame) }()
 	}
-
 	start := time.Now()
-	measureFrom := start.Add(*cf.warmup)
-	interval := time.Second / time.Duration(*rate)
-	jobs := make(chan time.Time, *workers)
+	late := rec.arrivals(ctx, e, start, start.Add(*cf.warmup), *rate, total, *workers)
+	rec.settle(10 * time.Second)
+	qlats, lats, missing := rec.latencies()
+	q := func(l []time.Duration, p float64) string {
+		if len(l) == 0 {
+			return "-"
+		}
+		return fmt.Sprintf("%.2f", float64(l[min(len(l)-1, int(p*float64(len(l))))].Microseconds())/1000)
+	}
+	_, _ = fmt.Fprintf(out, "chat-routing server=%s rate=%d duration_s=%.2f agents=%d measured=%d offered=%d missing=%d "+
+		"duplicate_offers=%d queued_to_offer_p50_ms=%s p90_ms=%s p99_ms=%s max_ms=%s "+
+		"ack_to_offer_p50_ms=%s p90_ms=%s p99_ms=%s max_ms=%s late_starts=%d errors=%d (%s)\n",
+		t.base, *rate, cf.duration.Seconds(), *agents, len(lats)+missing, len(lats), missing, rec.dups.Load(),
+		q(qlats, 0.5), q(qlats, 0.9), q(qlats, 0.99), q(qlats, 1), q(lats, 0.5), q(lats, 0.9), q(lats, 0.99), q(lats, 1),
+		late, rec.bad.total(), rec.bad.String())
+	return nil
+}
+
+// routeRecorder collects, per conversation, when its first message was
+// acked, when its item was queued (server clock) and when an offer frame
+// for it arrived.
+type routeRecorder struct {
+	mu                   sync.Mutex
+	offers, queued, acks map[string]time.Time
+	bad                  tally
+	dups                 atomic.Int64
+}
+
+// onFrame records offer frames read from an agent socket.
+func (r *routeRecorder) onFrame(typ string, data []byte) bool {
+	if typ != "offer" {
+		return true
+	}
+	now := time.Now()
+	var f struct {
+		ConversationID string `json:"conversation_id"`
+		Item           struct {
+			QueuedAt time.Time `json:"queued_at"`
+		} `json:"item"`
+	}
+	if json.Unmarshal(data, &f) != nil {
+		r.bad.add("offer_undecodable")
+		return true
+	}
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if _, seen := r.offers[f.ConversationID]; seen {
+		r.dups.Add(1)
+	} else {
+		r.offers[f.ConversationID], r.queued[f.ConversationID] = now, f.Item.QueuedAt
+	}
+	return true
+}
+
+// arrivals starts total conversations at rate per second from start on
+// workers goroutines, recording the acks of those due from measureFrom. It
+// returns how many starts found every worker busy (the generator fell
+// behind).
+func (r *routeRecorder) arrivals(ctx context.Context, e *chatEnv, start, measureFrom time.Time, rate, total, workers int) int {
+	interval := time.Second / time.Duration(rate)
+	jobs := make(chan time.Time, workers)
 	var wg sync.WaitGroup
-	for range *workers {
+	for range workers {
 		wg.Go(func() {
 			for due := range jobs {
 				conv, acked, err := startConversation(ctx, e)
 				if err != nil {
-					bad.add(errKind(err))
+					r.bad.add(errKind(err))
 					continue
 				}
-				mu.Lock()
 				if !due.Before(measureFrom) {
-					acks[conv] = acked
+					r.mu.Lock()
+					r.acks[conv] = acked
+					r.mu.Unlock()
 				}
-				mu.Unlock()
 			}
 		})
 	}
@@ -129,54 +153,41 @@ func routeLatencyCmd(ctx context.Context, args []string, out, errw io.Writer) er
 		select {
 		case jobs <- due:
 		default:
-			late++ // every worker busy: the generator cannot keep the rate
+			late++
 			jobs <- due
 		}
 	}
 	close(jobs)
 	wg.Wait()
-	deadline := time.Now().Add(10 * time.Second)
-	for time.Now().Before(deadline) {
-		mu.Lock()
-		missing := 0
-		for conv := range acks {
-			if _, ok := offers[conv]; !ok {
-				missing++
-			}
+	return late
+}
+
+// settle waits up to d for the offers of every measured conversation.
+func (r *routeRecorder) settle(d time.Duration) {
+	for deadline := time.Now().Add(d); time.Now().Before(deadline); time.Sleep(50 * time.Millisecond) {
+		if _, _, missing := r.latencies(); missing == 0 {
+			return
 		}
-		mu.Unlock()
-		if missing == 0 {
-			break
-		}
-		time.Sleep(50 * time.Millisecond)
 	}
-	mu.Lock()
-	var lats, qlats []time.Duration
-	missing := 0
-	for conv, acked := range acks {
-		if at, ok := offers[conv]; ok {
-			lats = append(lats, at.Sub(acked))
-			qlats = append(qlats, at.Sub(queued[conv]))
-		} else {
+}
+
+// latencies returns the sorted queued → offer and ack → offer spans of
+// the measured conversations, and how many have no offer yet.
+func (r *routeRecorder) latencies() (queued, acked []time.Duration, missing int) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	for conv, at := range r.acks {
+		offer, ok := r.offers[conv]
+		if !ok {
 			missing++
+			continue
 		}
+		acked = append(acked, offer.Sub(at))
+		queued = append(queued, offer.Sub(r.queued[conv]))
 	}
-	mu.Unlock()
-	slices.Sort(lats)
-	slices.Sort(qlats)
-	q := func(l []time.Duration, p float64) string {
-		if len(l) == 0 {
-			return "-"
-		}
-		return fmt.Sprintf("%.2f", float64(l[min(len(l)-1, int(p*float64(len(l))))].Microseconds())/1000)
-	}
-	_, _ = fmt.Fprintf(out, "chat-routing server=%s rate=%d duration_s=%.2f agents=%d measured=%d offered=%d missing=%d "+
-		"duplicate_offers=%d queued_to_offer_p50_ms=%s p90_ms=%s p99_ms=%s max_ms=%s "+
-		"ack_to_offer_p50_ms=%s p90_ms=%s p99_ms=%s max_ms=%s late_starts=%d errors=%d (%s)\n",
-		t.base, *rate, cf.duration.Seconds(), *agents, len(acks), len(lats), missing, dups.Load(),
-		q(qlats, 0.5), q(qlats, 0.9), q(qlats, 0.99), q(qlats, 1), q(lats, 0.5), q(lats, 0.9), q(lats, 0.99), q(lats, 1),
-		late, bad.total(), bad.String())
-	return nil
+	slices.Sort(queued)
+	slices.Sort(acked)
+	return queued, acked, missing
 }
 
 // startConversation opens a widget session, sends the first message on the
