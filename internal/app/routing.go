@@ -175,6 +175,8 @@ func (c *chatRouting) Start(ctx context.Context) error {
 		{"sb_routing_conversations", "sb.conversation.>", c.conversationEvent},
 		{"sb_routing_assignments", routing.EventAssigned, c.assignedEvent},
 		{"sb_routing_users", "sb.user.>", c.userEvent},
+		// A deleted skill removes every user's level in it.
+		{"sb_routing_skills", event.SkillDeleted, c.userEvent},
 	} {
 		stop, err := c.a.Bus.ConsumeParallel(ctx, sub.durable, sub.subject, routingConsumers, sub.fn)
 		if err != nil {
@@ -296,8 +298,8 @@ func (c *chatRouting) assignedEvent(ctx context.Context, data []byte) error {
 	return err
 }
 
-// userEvent has routing reload when a user's skills, capacity, role or
-// status changed, or the user was deleted.
+// userEvent has routing reload when a user was created or deleted, or their
+// skills, capacity, role or status changed, or a skill was deleted.
 func (c *chatRouting) userEvent(ctx context.Context, data []byte) error {
 	var env envelope[event.Change]
 	if err := json.Unmarshal(data, &env); err != nil || env.TenantID == "" {
