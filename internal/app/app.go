@@ -215,7 +215,8 @@ func (a *App) Start(ctx context.Context) error {
 	if err := a.chatRoute.Start(ctx); err != nil {
 		return err
 	}
-	a.disconnects = &disconnectWatch{tenants: a.activeTenants, online: a.hub.Online, routing: a.Routing,
+	a.disconnects = &disconnectWatch{tenants: func(context.Context) ([]string, error) { return a.routeEngine.Routed(), nil },
+		online: a.hub.Online, routing: a.Routing,
 		now: a.opts.Now, log: a.log}
 	if err := a.disconnects.Start(ctx); err != nil {
 		return err

@@ -40,7 +40,7 @@ func (a *App) wireRouting(ctx context.Context) error {
 	}
 	a.routeEngine = routing.NewEngine(routing.EngineConfig{Store: st.Routing, InTx: inTx,
 		Ownership: routing.StoreOwnership{Store: st.Routing}, Cluster: cluster,
-		Tenants: a.activeTenants, Now: o.Now, NewID: o.NewID, Logger: a.log})
+		Tenants: st.Routing.ActiveTenants, Now: o.Now, NewID: o.NewID, Logger: a.log})
 	a.Routing = routing.NewService(routing.ServiceConfig{Store: st.Routing, Engine: a.routeEngine,
 		InTx: store.InTxAs(st, func(tx *store.Tx) routing.AdminTx { return tx }),
 		SkillExists: func(ctx context.Context, tenantID, id string) (bool, error) {
@@ -129,27 +129,6 @@ func (f forwarder) Serve(node string, handle func(context.Context, string, *rout
 
 // RoutesTenant reports whether this node routes the tenant now.
 func (a *App) RoutesTenant(tenantID string) bool { return a.routeEngine.Routes(tenantID) }
-
-// activeTenants lists every active tenant: each is routed from the start.
-func (a *App) activeTenants(ctx context.Context) ([]string, error) {
-	var ids []string
-	after := ""
-	for {
-		page, err := a.Stores.Tenants.List(ctx, &tenant.ListParams{After: after, Limit: 500})
-		if err != nil {
-			return nil, err
-		}
-		for _, t := range page {
-			if t.Status == tenant.StatusActive {
-				ids = append(ids, t.ID)
-			}
-		}
-		if len(page) < 500 {
-			return ids, nil
-		}
-		after = page[len(page)-1].ID
-	}
-}
 
 // chatRouting connects conversations and routing through the bus: a new
 // conversation is routed, resolving or snoozing it ends its work, a

@@ -3,6 +3,8 @@ package routing
 import (
 	"context"
 	"errors"
+	"maps"
+	"slices"
 	"time"
 )
 
@@ -89,6 +91,13 @@ func (e *Engine) serveForwarded(ctx context.Context, tenantID string, c *Command
 		return nil, ErrNotOwner
 	}
 	return d.Execute(ctx, c)
+}
+
+// Routed lists the tenants this node routes now.
+func (e *Engine) Routed() []string {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	return slices.Sorted(maps.Keys(e.byTen))
 }
 
 // Routes reports whether this node routes the tenant now.

@@ -62,6 +62,11 @@ type Store interface {
 	ListAwayReasons(ctx context.Context, tenantID string) ([]*AwayReason, error)
 	DeleteAwayReason(ctx context.Context, tenantID, id string) error
 
+	// ActiveTenants lists, across tenants, the active ones with routing
+	// state (active work, or an agent not offline): they are routed from
+	// start-up so their timers run; others start on their first command.
+	ActiveTenants(ctx context.Context) ([]string, error)
+
 	// Rules returns the queue rules in order; ReplaceRules replaces them
 	// (ErrUnknownQueue for a queue that is not the tenant's).
 	Rules(ctx context.Context, tenantID string) ([]*Rule, error)

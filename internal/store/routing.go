@@ -36,6 +36,7 @@ type routingQueries struct {
 	RuleList     string `query:"RoutingRuleList"`
 	RulesClear   string `query:"RoutingRulesClear"`
 	RuleInsert   string `query:"RoutingRuleInsert"`
+	Tenants      string `query:"RoutingTenants"`
 }
 
 // Routing implements routing.Store.
@@ -119,6 +120,20 @@ func (s *Routing) LastAgent(ctx context.Context, tenantID, customerID string, si
 		return "", nil
 	}
 	return id, wrap("last agent", err)
+}
+
+// ActiveTenants implements routing.Store.
+func (s *Routing) ActiveTenants(ctx context.Context) ([]string, error) {
+	rows, err := s.c.read().Query(ctx, s.q.Tenants)
+	ids, err := collect(rows, err, func(r sqldb.Row) (*string, error) {
+		var id string
+		return &id, r.Scan(&id)
+	}, "routing tenants")
+	out := make([]string, len(ids))
+	for i, id := range ids {
+		out[i] = *id
+	}
+	return out, err
 }
 
 // Snapshot implements routing.Store.

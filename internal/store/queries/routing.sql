@@ -120,3 +120,13 @@ DELETE FROM routing_rules WHERE tenant_id = $1;
 INSERT INTO routing_rules (id, tenant_id, position, name, inbox_id, expression, queue_id)
 SELECT CAST($1 AS TEXT), tenant_id, CAST($3 AS INTEGER), CAST($4 AS TEXT), CAST($5 AS TEXT), CAST($6 AS TEXT), id
 FROM queues WHERE tenant_id = $2 AND id = $7;
+
+-- name: RoutingTenants
+-- Across tenants, like the snooze waker: the active tenants with routing
+-- state to keep (waiting or assigned work, or an agent signed in), which
+-- are routed from start-up so their timers run.
+SELECT t.id FROM tenants t
+WHERE t.status = 'active'
+  AND (EXISTS (SELECT 1 FROM routing_items i WHERE i.tenant_id = t.id AND i.status IN ('queued', 'offered', 'assigned'))
+       OR EXISTS (SELECT 1 FROM agent_presence p WHERE p.tenant_id = t.id AND p.presence <> 'offline'))
+ORDER BY t.id;

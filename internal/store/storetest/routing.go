@@ -99,6 +99,9 @@ func testRoutingItems(t *testing.T, b *Bundle) {
 	require.ErrorIs(t, st.SaveItem(ctx, &dup), routing.ErrActiveItem, "one active item per ref")
 
 	require.NoError(t, st.SavePresence(ctx, b.A.ID, &routing.Agent{UserID: agent.ID, Presence: routing.Away, Reason: "Lunch", Since: b.Now}))
+	active, err := st.ActiveTenants(ctx)
+	require.NoError(t, err)
+	require.Equal(t, []string{b.A.ID}, active, "only the tenant with routing state")
 	snap, err := st.Snapshot(ctx, b.A.ID, b.Now.Add(-time.Hour))
 	require.NoError(t, err)
 	require.Len(t, snap.Items, 1)
