@@ -42,7 +42,7 @@ type Effect struct {
 	Kind EffectKind
 	// Item is a copy of the item after the change (nil for presence).
 	Item *Item
-	// Agent is a copy of the agent after the change, when one is involved.
+	// Agent is a copy of the agent after a presence change (nil otherwise).
 	Agent *Agent
 	// Reason explains requeues, abandons and presence changes.
 	Reason string
@@ -74,7 +74,9 @@ type Board struct {
 	free   map[Channel]map[string]*Agent
 	timers timerHeap
 	stats  map[string]*queueStats
-	gen    uint64
+	// order lists the queue IDs sorted, for deterministic walks.
+	order []string
+	gen   uint64
 	// wasOpen is each queue's business-hours state at the last tick.
 	wasOpen map[string]bool
 }
@@ -87,40 +89,15 @@ func NewBoard(s Settings, newID func() string) *Board {
 		wasOpen: map[string]bool{}}
 }
 
-// SetSettings replaces the tenant's routing settings.
-func (b *Board) SetSettings(s Settings, now time.Time) []Effect {
-	b.settings = s
-	for _, a := range b.agents {
-		b.reindex(a, now)
-	}
-	return b.matchAll(now)
-}
-
 // SetQueue adds or replaces a queue and routes what it now allows.
 func (b *Board) SetQueue(q *Queue, now time.Time) []Effect {
-	b.queues[q.ID] = q
-	if b.waiting[q.ID] == nil {
-		b.waiting[q.ID] = &waitList{}
-	}
+	b.addQueue(q)
 	for _, e := range b.entries {
 		if e.it.QueueID == q.ID && e.it.Status == Queued {
 			b.scheduleItem(e, now)
 		}
 	}
 	return b.matchAll(now)
-}
-
-// RemoveQueue drops a queue; its waiting items end as abandoned.
-func (b *Board) RemoveQueue(id string, now time.Time) []Effect {
-	var fx []Effect
-	for _, e := range b.sortedEntries() {
-		if e.it.QueueID == id && e.it.Waiting() {
-			fx = append(fx, b.end(e, Abandoned, "queue_deleted", now)...)
-		}
-	}
-	delete(b.queues, id)
-	delete(b.waiting, id)
-	return fx
 }
 
 // Queue returns the queue with id.
@@ -177,26 +154,6 @@ func (b *Board) keepExcess(a *Agent) {
 			}
 		}
 	}
-}
-
-// RemoveAgent drops a deleted user: offers to them are withdrawn and their
-// assigned items end (reason agent_removed).
-func (b *Board) RemoveAgent(userID string, now time.Time) []Effect {
-	a := b.agents[userID]
-	if a == nil {
-		return nil
-	}
-	fx := b.SetPresence(userID, Offline, "", now)
-	for _, e := range b.sortedEntries() {
-		if e.it.Status == Assigned && e.it.AgentID == userID {
-			fx = append(fx, b.end(e, Completed, "agent_removed", now)...)
-		}
-	}
-	delete(b.agents, userID)
-	for _, set := range b.free {
-		delete(set, userID)
-	}
-	return fx
 }
 
 // Agent returns a copy of the agent's state.
@@ -266,7 +223,7 @@ func (b *Board) Accept(offerID, userID string, now time.Time) ([]Effect, error) 
 	}
 	b.closeOffer(offerID, userID)
 	b.assigned(e, now)
-	return []Effect{{Kind: EffectAssigned, Item: cloneItem(e.it), Agent: cloneAgent(b.agents[userID])}}, nil
+	return []Effect{{Kind: EffectAssigned, Item: cloneItem(e.it)}}, nil
 }
 
 // Decline returns an offered item to its place; the agent is not offered
@@ -309,7 +266,7 @@ func (b *Board) Assign(ref, userID string, force bool, now time.Time) ([]Effect,
 	a.Load[ch]++
 	b.assigned(e, now)
 	b.reindex(a, now)
-	fx := []Effect{{Kind: EffectAssigned, Item: cloneItem(e.it), Agent: cloneAgent(a), Reason: "direct",
+	fx := []Effect{{Kind: EffectAssigned, Item: cloneItem(e.it), Reason: "direct",
 		PrevAgent: prevAgent, PrevOffer: prevOffer}}
 	if prev != nil && prev != a {
 		fx = append(fx, b.matchAgent(prev, now)...)
@@ -514,14 +471,6 @@ func (b *Board) offersTo(userID string) []*entry {
 			out = append(out, e)
 		}
 	}
-	slices.SortFunc(out, func(x, y *entry) int { return compareIDs(x.it.ID, y.it.ID) })
-	return out
-}
-
-// sortedEntries returns the active entries in ID order, for deterministic
-// bulk changes.
-func (b *Board) sortedEntries() []*entry {
-	out := slices.Collect(maps.Values(b.entries))
 	slices.SortFunc(out, func(x, y *entry) int { return compareIDs(x.it.ID, y.it.ID) })
 	return out
 }

@@ -1,7 +1,6 @@
 package routing
 
 import (
-	"maps"
 	"slices"
 	"time"
 )
@@ -75,7 +74,7 @@ func (b *Board) candidatesFor(a *Agent, now time.Time) ([]Candidate, []*entry) {
 	if !b.freeForAny(a) {
 		return nil, nil
 	}
-	for _, id := range slices.Sorted(maps.Keys(b.waiting)) {
+	for _, id := range b.order {
 		w, q := b.waiting[id], b.queues[id]
 		if w.len() == 0 || q == nil || !q.IsOpen(now) {
 			continue
@@ -169,7 +168,7 @@ func (b *Board) give(e *entry, q *Queue, a *Agent, now time.Time) []Effect {
 	if q.AutoAccept {
 		e.it.OfferedAt = now
 		b.assigned(e, now)
-		return []Effect{{Kind: EffectAssigned, Item: cloneItem(e.it), Agent: cloneAgent(a), Reason: "auto_accept"}}
+		return []Effect{{Kind: EffectAssigned, Item: cloneItem(e.it), Reason: "auto_accept"}}
 	}
 	timeout := seconds(q.OfferTimeoutSeconds)
 	if timeout <= 0 {
@@ -179,8 +178,15 @@ func (b *Board) give(e *entry, q *Queue, a *Agent, now time.Time) []Effect {
 	b.offers[e.it.OfferID] = e
 	e.gen = b.nextGen()
 	b.schedule(timer{at: e.it.Expires, kind: timerOffer, id: e.it.ID, gen: e.gen})
-	return []Effect{{Kind: EffectOffered, Item: cloneItem(e.it), Agent: cloneAgent(a)}}
+	return []Effect{{Kind: EffectOffered, Item: cloneItem(e.it)}}
 }
 
-// queueIDs lists the queues in ID order.
-func (b *Board) queueIDs() []string { return slices.Sorted(maps.Keys(b.queues)) }
+// addQueue files a queue, keeping b.order sorted.
+func (b *Board) addQueue(q *Queue) {
+	if b.queues[q.ID] == nil {
+		i, _ := slices.BinarySearch(b.order, q.ID)
+		b.order = slices.Insert(b.order, i, q.ID)
+		b.waiting[q.ID] = &waitList{}
+	}
+	b.queues[q.ID] = q
+}

@@ -111,7 +111,7 @@ func (b *Board) query(c *Command, now time.Time) (*Result, error) {
 	case OpQueueStats:
 		ids := []string{c.QueueID}
 		if c.QueueID == "" {
-			ids = b.queueIDs()
+			ids = b.order
 		}
 		for _, id := range ids {
 			st, err := b.QueueStats(id, now)

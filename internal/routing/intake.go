@@ -138,7 +138,7 @@ func (s *Service) Route(ctx context.Context, w *Work) (*Item, error) {
 	}
 	conds := make([]*rule.Condition, len(rules))
 	for i, r := range rules {
-		if conds[i], err = rule.Compile(r.When, RuleEnv{}); err != nil {
+		if conds[i], err = s.condition(r.When); err != nil {
 			return nil, fmt.Errorf("routing: stored rule %s: %w", r.ID, err)
 		}
 	}

@@ -26,7 +26,7 @@ type Snapshot struct {
 func (b *Board) Restore(s *Snapshot, now time.Time) []Effect {
 	*b = *NewBoard(s.Settings, b.newID)
 	for _, q := range s.Queues {
-		b.queues[q.ID], b.waiting[q.ID] = q, &waitList{}
+		b.addQueue(q)
 	}
 	for _, a := range s.Agents {
 		c := cloneAgent(a)

@@ -134,20 +134,16 @@ func (b *Board) QueueStats(id string, now time.Time) (*QueueStats, error) {
 		v := float64(s.inTarget) / float64(n)
 		st.ServiceLevel = &v
 	}
-	for _, e := range b.offers {
-		if e.it.QueueID == id {
-			st.Offered++
-		}
-	}
-	st.Waiting += st.Offered
 	if it, ok := b.waiting[id].oldest(); ok {
 		st.LongestWaitSeconds = int(now.Sub(it.EnqueuedAt) / time.Second)
 	}
-	for _, e := range b.offers {
-		if e.it.QueueID == id && int(now.Sub(e.it.EnqueuedAt)/time.Second) > st.LongestWaitSeconds {
-			st.LongestWaitSeconds = int(now.Sub(e.it.EnqueuedAt) / time.Second)
+	for _, e := range b.offers { // offered work still waits for an answer
+		if e.it.QueueID == id {
+			st.Offered++
+			st.LongestWaitSeconds = max(st.LongestWaitSeconds, int(now.Sub(e.it.EnqueuedAt)/time.Second))
 		}
 	}
+	st.Waiting += st.Offered
 	st.Agents = b.countAgents(q, now)
 	return st, nil
 }

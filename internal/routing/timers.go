@@ -92,7 +92,7 @@ func (b *Board) Tick(now time.Time) []Effect {
 		}
 		fx = append(fx, b.fire(t, now)...)
 	}
-	for _, id := range b.queueIDs() {
+	for _, id := range b.order {
 		q := b.queues[id]
 		if q.Open == nil {
 			continue
