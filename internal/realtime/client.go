@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"errors"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/coder/websocket"
@@ -68,7 +69,13 @@ type Client struct {
 
 	// Owned by the delivery goroutine.
 	cursors map[string]int64
-	inboxes map[string]bool
+	offers  offerMemory
+
+	// Read by the hub to skip, before queueing, the conversation events
+	// this agent would drop (mayCare); written by the delivery goroutine.
+	inboxes    atomic.Pointer[map[string]bool] // inboxes the agent serves
+	known      sync.Map                        // conversation IDs with a cursor
+	refreshing atomic.Bool                     // an inbox refresh is queued
 }
 
 // ClientParams identify a socket's user.
@@ -93,7 +100,7 @@ func (h *Hub) NewClient(ctx context.Context, conn *websocket.Conn, p ClientParam
 	}
 	c := &Client{hub: h, conn: conn, id: hex.EncodeToString(id), tenantID: p.TenantID, customerID: p.CustomerID,
 		principal: p.Principal, recheck: p.Recheck, events: make(chan *delivery, qlen), done: make(chan struct{}),
-		cursors: map[string]int64{}, inboxes: map[string]bool{}}
+		cursors: map[string]int64{}}
 	if h.cfg.RateLimits {
 		c.frames = rate.NewLimiter(rate.Every(controlEvery), controlBurst)
 	}
@@ -117,11 +124,38 @@ func (c *Client) loadInboxes(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	c.inboxes = map[string]bool{}
+	m := make(map[string]bool, len(ids))
 	for _, id := range ids {
-		c.inboxes[id] = true
+		m[id] = true
 	}
+	c.inboxes.Store(&m)
 	return nil
+}
+
+// serves reports whether the agent serves the inbox.
+func (c *Client) serves(inboxID string) bool {
+	m := c.inboxes.Load()
+	return m != nil && (*m)[inboxID]
+}
+
+// mayCare reports whether an agent socket might write anything for an
+// event about the conversation: the hub skips the others, so 500 new
+// conversations a second do not wake every agent's socket (ADR 0017).
+// It errs towards yes; the delivery goroutine decides.
+func (c *Client) mayCare(m conversation.Meta) bool {
+	if c.refreshing.Load() || c.canSee(m) {
+		return true
+	}
+	_, known := c.known.Load(m.ID)
+	return known
+}
+
+// setCursor records the last seq written for a conversation.
+func (c *Client) setCursor(conv string, seq int64) {
+	if _, ok := c.cursors[conv]; !ok {
+		c.known.Store(conv, struct{}{})
+	}
+	c.cursors[conv] = seq
 }
 
 // offer queues d without blocking; a full queue means the client does not
@@ -350,7 +384,9 @@ func (c *Client) handle(ctx context.Context, d *delivery) error {
 		return c.routingFrames(ctx, d.routing)
 	case d.refreshInboxes:
 		if !c.visitor() {
-			return c.loadInboxes(ctx)
+			err := c.loadInboxes(ctx)
+			c.refreshing.Store(false)
+			return err
 		}
 	case d.recheckUser != "":
 		if !c.visitor() && (d.recheckUser == "*" || d.recheckUser == c.principal.UserID) {
@@ -366,7 +402,7 @@ func (c *Client) canSee(m conversation.Meta) bool {
 	if c.visitor() {
 		return m.CustomerID == c.customerID
 	}
-	return conversation.Visible(c.principal, m, func(id string) bool { return c.inboxes[id] })
+	return conversation.Visible(c.principal, m, c.serves)
 }
 
 // message delivers a live message in order: duplicates are dropped and a
@@ -385,7 +421,7 @@ func (c *Client) message(ctx context.Context, d *delivery) error {
 			return err
 		}
 	}
-	c.cursors[conv] = seq
+	c.setCursor(conv, seq)
 	return c.Write(ctx, messageFrame{Type: "message", ConversationID: conv, Seq: seq, Message: d.msg})
 }
 
@@ -434,7 +470,7 @@ func (c *Client) replay(ctx context.Context, r *resumeReq) error {
 	if last := c.cursors[r.conversationID]; last > after {
 		after = last
 	}
-	c.cursors[r.conversationID] = after
+	c.setCursor(r.conversationID, after)
 	return c.Write(ctx, resumedFrame{Type: "resumed", ConversationID: r.conversationID, LastSeq: after})
 }
 

@@ -210,6 +210,8 @@ func (h *Hub) dispatch(subject string, data []byte) {
 		h.offer(tenantID, "", &delivery{recheckUser: who}, false)
 	case strings.HasPrefix(subject, "sb.routing.") || subject == routing.EventPresenceChanged:
 		h.dispatchRouting(subject, data)
+	case subject == SubjectRoutingNotice:
+		h.dispatchNotices(data)
 	case strings.HasPrefix(subject, "sb.conversation."):
 		var env envelope
 		var ch conversation.Changed
@@ -227,6 +229,11 @@ func (h *Hub) offer(tenantID, customerID string, d *delivery, toVisitors bool) {
 	h.mu.RLock()
 	targets := make([]*Client, 0, len(h.agents[tenantID])+1)
 	for c := range h.agents[tenantID] {
+		if d.refreshInboxes {
+			c.refreshing.Store(true) // until the refresh, any inbox may be the agent's
+		} else if d.meta.ID != "" && !c.mayCare(d.meta) {
+			continue
+		}
 		targets = append(targets, c)
 	}
 	if toVisitors && customerID != "" {

@@ -10,11 +10,52 @@ import (
 	"github.com/switchboardhq/switchboard/internal/routing"
 )
 
-// routingNote is a routing event on its way to agent sockets.
+// SubjectRoutingNotice carries routing's early notices (ADR 0017) to the
+// hub of every node: core NATS, not stored, since the event follows.
+const SubjectRoutingNotice = "sbx.routing_notice"
+
+// routingNote is a routing event, or an early notice, on its way to
+// agent sockets.
 type routingNote struct {
-	event    string // queued, offered, assigned, …, presence_changed
+	event    string // queued, offered, assigned, …, presence_changed; withdrawn (early only)
 	item     *routing.ItemEvent
 	presence *routing.PresenceEvent
+	// early marks a notice sent before the change was written: only the
+	// agent it names hears it, supervisors and visitors wait for the event.
+	early bool
+}
+
+type noticeBatch struct {
+	TenantID string           `json:"tenant_id"`
+	Notices  []routing.Notice `json:"notices"`
+}
+
+// AnnounceRouting sends routing's early notices to the agents' sockets on
+// every node; it is the routing engine's Announce and does not block.
+func (h *Hub) AnnounceRouting(tenantID string, ns []routing.Notice) {
+	data, err := json.Marshal(noticeBatch{TenantID: tenantID, Notices: ns})
+	if err == nil {
+		err = h.cfg.Bus.Publish(SubjectRoutingNotice, data)
+	}
+	if err != nil {
+		// The event still brings the offer, later.
+		h.cfg.Logger.Warn("realtime: routing notice not sent", "tenant_id", tenantID, "err", err)
+	}
+}
+
+// dispatchNotices hands early notices to the sockets of the agents named.
+func (h *Hub) dispatchNotices(data []byte) {
+	var b noticeBatch
+	if json.Unmarshal(data, &b) != nil {
+		return
+	}
+	for i := range b.Notices {
+		n := &b.Notices[i]
+		if n.Event.Item == nil {
+			continue
+		}
+		h.offerRouting(b.TenantID, &routingNote{event: string(n.Kind), item: &n.Event, early: true})
+	}
 }
 
 // offerFrame offers work to one agent (docs/protocol/webchat.md §6).
@@ -93,13 +134,14 @@ func (h *Hub) offerRouting(tenantID string, n *routingNote) {
 	targets := make([]*Client, 0, 4)
 	for c := range h.agents[tenantID] {
 		id := c.principal.UserID
-		if (id != "" && (id == who[0] || id == who[1] || id == who[2])) || c.principal.Can(permission.RoutingMonitor) {
+		named := id != "" && (id == who[0] || id == who[1] || id == who[2])
+		if named || (!n.early && c.principal.Can(permission.RoutingMonitor)) {
 			targets = append(targets, c)
 		}
 	}
 	// The visitor whose conversation entered a queue hears of it, and asks
 	// for the place in line (docs/protocol/webchat.md, "queue").
-	if it := n.item; it != nil && it.Item.CustomerID != "" && (n.event == "queued" || n.event == "requeued" || n.event == "moved") {
+	if it := n.item; it != nil && !n.early && it.Item.CustomerID != "" && (n.event == "queued" || n.event == "requeued" || n.event == "moved") {
 		for c := range h.visitors[it.Item.CustomerID] {
 			if c.tenantID == tenantID {
 				targets = append(targets, c)
@@ -133,7 +175,8 @@ func (c *Client) routingFrames(ctx context.Context, n *routingNote) error {
 	me := c.principal.UserID
 	var frames []any
 	if it := n.item; it != nil {
-		if it.PrevAgentID == me && it.PrevOfferID != "" {
+		// An offer shown early is shown once, and one ended stays ended.
+		if it.PrevAgentID == me && it.PrevOfferID != "" && c.offers.end(it.PrevOfferID) {
 			reason := it.Reason
 			if reason == "" {
 				reason = n.event
@@ -141,7 +184,7 @@ func (c *Client) routingFrames(ctx context.Context, n *routingNote) error {
 			frames = append(frames, offerEndedFrame{Type: "offer_ended", OfferID: it.PrevOfferID, Reason: reason})
 		}
 		switch {
-		case n.event == "offered" && it.Item.AgentID == me:
+		case n.event == "offered" && it.Item.AgentID == me && c.offers.show(it.Item.OfferID):
 			frames = append(frames, offerFrame{Type: "offer", OfferID: it.Item.OfferID, ExpiresAt: it.Item.Expires,
 				ConversationID: it.Item.Ref, Item: it.Item})
 		case n.event == "assigned" && it.Item.AgentID == me:
@@ -151,7 +194,7 @@ func (c *Client) routingFrames(ctx context.Context, n *routingNote) error {
 	if p := n.presence; p != nil && p.AgentID == me {
 		frames = append(frames, presenceFrame{Type: "presence", PresenceEvent: p})
 	}
-	if c.principal.Can(permission.RoutingMonitor) {
+	if !n.early && c.principal.Can(permission.RoutingMonitor) {
 		frames = append(frames, routingFrame{Type: "routing", Event: n.event, Item: n.item, Presence: n.presence})
 	}
 	for _, f := range frames {
@@ -160,4 +203,51 @@ func (c *Client) routingFrames(ctx context.Context, n *routingNote) error {
 		}
 	}
 	return nil
+}
+
+// recentOffers is how many offers a socket remembers having shown or
+// ended; an early notice and its event arrive well within that many.
+const recentOffers = 64
+
+// offerMemory remembers the recent offers of one agent socket, so that an
+// offer announced early and again by its event is shown once, and an
+// offer ended is not shown again. Owned by the delivery goroutine.
+type offerMemory struct {
+	ended map[string]bool // offer ID → ended (false: shown)
+	ring  [recentOffers]string
+	next  int
+}
+
+// show reports whether the offer is new to this socket, and remembers it.
+func (m *offerMemory) show(id string) bool {
+	if _, seen := m.ended[id]; seen {
+		return false
+	}
+	m.remember(id, false)
+	return true
+}
+
+// end reports whether the offer was not ended on this socket yet, and
+// remembers it ended.
+func (m *offerMemory) end(id string) bool {
+	if ended, seen := m.ended[id]; seen {
+		if ended {
+			return false
+		}
+		m.ended[id] = true
+		return true
+	}
+	m.remember(id, true)
+	return true
+}
+
+func (m *offerMemory) remember(id string, ended bool) {
+	if m.ended == nil {
+		m.ended = make(map[string]bool, recentOffers)
+	}
+	if old := m.ring[m.next]; old != "" {
+		delete(m.ended, old)
+	}
+	m.ring[m.next], m.next = id, (m.next+1)%recentOffers
+	m.ended[id] = ended
 }

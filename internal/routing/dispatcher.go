@@ -27,8 +27,10 @@ type DispatcherConfig struct {
 	Now    func() time.Time
 	NewID  func() string
 	Logger *slog.Logger
-	// Committed, if set, sees the effects of each committed batch.
-	Committed func([]Effect)
+	// Announce, if set, shows agents their offers the moment they are
+	// decided, before the batch is written, and withdraws them if the
+	// write fails (ADR 0017). It must not block.
+	Announce func([]Notice)
 	// CheckInvariants runs Board.Check after every batch and logs
 	// violations (tests set it; it costs O(state)).
 	CheckInvariants bool
@@ -193,7 +195,7 @@ func (d *Dispatcher) handle(batch []*request) {
 			fx = append(fx, res.Effects...)
 		}
 	}
-	err := d.commit(fx, now)
+	err := d.write(fx, now)
 	if err == nil && reload {
 		err = d.reload(context.Background())
 	}
@@ -208,9 +210,27 @@ func (d *Dispatcher) handle(batch []*request) {
 // tick runs the board's timers.
 func (d *Dispatcher) tick() {
 	now := d.cfg.Now()
-	if err := d.commit(d.board.Tick(now), now); err != nil {
+	if err := d.write(d.board.Tick(now), now); err != nil {
 		d.cfg.Logger.Error("routing: timers", "tenant_id", d.cfg.TenantID, "err", err)
 	}
+}
+
+// write announces the offers among fx, commits fx, and withdraws the
+// announced offers that the commit lost.
+func (d *Dispatcher) write(fx []Effect, now time.Time) error {
+	var shown []Notice
+	if d.cfg.Announce != nil {
+		if shown = offerNotices(fx, now); len(shown) > 0 {
+			d.cfg.Announce(shown)
+		}
+	}
+	err := d.commit(fx, now)
+	if err != nil && len(shown) > 0 {
+		if lost := d.board.withdrawals(shown); len(lost) > 0 {
+			d.cfg.Announce(lost)
+		}
+	}
+	return err
 }
 
 // commit writes effects; on failure the board is rebuilt from the store,
@@ -222,9 +242,6 @@ func (d *Dispatcher) commit(fx []Effect, now time.Time) error {
 			if cerr := d.board.Check(now); cerr != nil {
 				d.cfg.Logger.Error("routing: invariant violated", "tenant_id", d.cfg.TenantID, "err", cerr)
 			}
-		}
-		if d.cfg.Committed != nil && len(fx) > 0 {
-			d.cfg.Committed(fx)
 		}
 		return nil
 	}

@@ -29,11 +29,12 @@ type EngineConfig struct {
 	Ownership Ownership
 	// Tenants lists the tenants to route from the start, so their timers
 	// (offer timeouts, overflow, wrap-up) run without waiting for a command.
-	Tenants   func(ctx context.Context) ([]string, error)
-	Now       func() time.Time
-	NewID     func() string
-	Logger    *slog.Logger
-	Committed func(tenantID string, fx []Effect)
+	Tenants func(ctx context.Context) ([]string, error)
+	Now     func() time.Time
+	NewID   func() string
+	Logger  *slog.Logger
+	// Announce, if set, shows offers early (DispatcherConfig.Announce).
+	Announce func(tenantID string, ns []Notice)
 	// Cluster, if set, routes each tenant on one elected node (ADR 0016).
 	Cluster *Cluster
 }
@@ -157,15 +158,19 @@ func (e *Engine) startDispatcher(ctx context.Context, tenantID string) (*Dispatc
 			return s, Prepare(s)
 		},
 		Now: e.cfg.Now, NewID: e.cfg.NewID, Logger: e.cfg.Logger,
-		Committed: func(fx []Effect) {
-			if e.cfg.Committed != nil {
-				e.cfg.Committed(tenantID, fx)
-			}
-		}})
+		Announce: e.announcer(tenantID)})
 	if err := d.Start(ctx); err != nil {
 		return nil, err
 	}
 	return d, nil
+}
+
+// announcer returns the tenant's Announce, or nil.
+func (e *Engine) announcer(tenantID string) func([]Notice) {
+	if e.cfg.Announce == nil {
+		return nil
+	}
+	return func(ns []Notice) { e.cfg.Announce(tenantID, ns) }
 }
 
 func (e *Engine) drop(tenantID string, d *Dispatcher) {

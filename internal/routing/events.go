@@ -70,16 +70,21 @@ func Events(tenantID string, fx []Effect, now time.Time) []event.Event {
 	for _, e := range fx {
 		ev := event.Event{Subject: subject(e.Kind), TenantID: tenantID, At: now}
 		if e.Item != nil {
-			wait := now
-			if !e.Item.AssignedAt.IsZero() {
-				wait = e.Item.AssignedAt
-			}
-			ev.Data = ItemEvent{Item: e.Item, Reason: e.Reason, FromQueue: e.FromQueue,
-				WaitSeconds: wait.Sub(e.Item.EnqueuedAt).Seconds(), PrevAgentID: e.PrevAgent, PrevOfferID: e.PrevOffer}
+			ev.Data = itemEvent(e, now)
 		} else {
 			ev.Data = PresenceEvent{AgentID: e.Agent.UserID, Presence: e.Agent.Presence, Reason: e.Reason, Since: e.Agent.Since}
 		}
 		out = append(out, ev)
 	}
 	return out
+}
+
+// itemEvent describes an effect on an item.
+func itemEvent(e Effect, now time.Time) ItemEvent {
+	wait := now
+	if !e.Item.AssignedAt.IsZero() {
+		wait = e.Item.AssignedAt
+	}
+	return ItemEvent{Item: e.Item, Reason: e.Reason, FromQueue: e.FromQueue,
+		WaitSeconds: wait.Sub(e.Item.EnqueuedAt).Seconds(), PrevAgentID: e.PrevAgent, PrevOfferID: e.PrevOffer}
 }

@@ -2,11 +2,13 @@ package store_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"math/rand/v2"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -78,7 +80,12 @@ func newRoutingEnv(t *testing.T, e storetest.Engine) *routingEnv {
 }
 
 func (env *routingEnv) dispatcher(t *testing.T) *routing.Dispatcher {
-	d := routing.NewDispatcher(routing.DispatcherConfig{TenantID: env.b.A.ID, InTx: env.inTx,
+	return env.dispatcherWith(t, func(*routing.DispatcherConfig) {})
+}
+
+// dispatcherWith starts a dispatcher whose configuration edit changed.
+func (env *routingEnv) dispatcherWith(t *testing.T, edit func(*routing.DispatcherConfig)) *routing.Dispatcher {
+	cfg := routing.DispatcherConfig{TenantID: env.b.A.ID, InTx: env.inTx,
 		Load: func(ctx context.Context, tenantID string, since time.Time) (*routing.Snapshot, error) {
 			s, err := env.b.Stores.Routing.Snapshot(ctx, tenantID, since)
 			if err != nil {
@@ -86,7 +93,9 @@ func (env *routingEnv) dispatcher(t *testing.T) *routing.Dispatcher {
 			}
 			return s, routing.Prepare(s)
 		},
-		Now: env.clock.Now, NewID: storetest.NewID, Logger: slog.New(env.logs), CheckInvariants: true})
+		Now: env.clock.Now, NewID: storetest.NewID, Logger: slog.New(env.logs), CheckInvariants: true}
+	edit(&cfg)
+	d := routing.NewDispatcher(cfg)
 	require.NoError(t, d.Start(context.Background()))
 	t.Cleanup(d.Stop)
 	return d
@@ -157,6 +166,83 @@ func TestRoutingRestart(t *testing.T) {
 			a = exec(t, d2, &routing.Command{Op: routing.OpAgentState, UserID: ann.ID}).Agent
 			require.Equal(t, routing.Away, a.Presence, "missed offer")
 			require.Empty(t, env.logs.Errors())
+		})
+	}
+}
+
+// TestRoutingAnnounce: offers are announced when decided, before their
+// write; an offer whose write fails is withdrawn, and the work waits on,
+// as stored (ADR 0017).
+func TestRoutingAnnounce(t *testing.T) {
+	t.Parallel()
+	for _, e := range storetest.Engines() {
+		t.Run(e.Name, func(t *testing.T) {
+			t.Parallel()
+			env := newRoutingEnv(t, e)
+			q := env.b.Queue(t, env.b.A.ID, "Support")
+			ann := env.b.User(t, env.b.A, nil)
+			var (
+				fail    atomic.Bool
+				mu      sync.Mutex
+				notices []routing.Notice
+			)
+			d := env.dispatcherWith(t, func(c *routing.DispatcherConfig) {
+				inTx := c.InTx
+				c.InTx = func(ctx context.Context, fn func(routing.Tx) error) error {
+					if fail.Load() {
+						return errors.New("disk full")
+					}
+					return inTx(ctx, fn)
+				}
+				c.Announce = func(ns []routing.Notice) {
+					mu.Lock()
+					defer mu.Unlock()
+					notices = append(notices, ns...)
+				}
+			})
+			taken := func() []routing.Notice {
+				mu.Lock()
+				defer mu.Unlock()
+				out := notices
+				notices = nil
+				return out
+			}
+			exec(t, d, &routing.Command{Op: routing.OpEnqueue, Item: &routing.Item{ID: storetest.NewID(), Ref: "conv-0",
+				QueueID: q.ID, Channel: routing.ChannelChat, EnqueuedAt: env.clock.Now()}})
+			require.Empty(t, taken(), "nobody to offer to")
+
+			// The write fails: the offer shown is withdrawn.
+			fail.Store(true)
+			_, err := d.Execute(context.Background(), &routing.Command{Op: routing.OpPresence, UserID: ann.ID,
+				Presence: routing.Available})
+			require.ErrorContains(t, err, "disk full")
+			ns := taken()
+			require.Len(t, ns, 2)
+			require.Equal(t, routing.NoticeOffered, ns[0].Kind)
+			shown := ns[0].Event.Item
+			require.Equal(t, ann.ID, shown.AgentID)
+			require.Equal(t, "conv-0", shown.Ref)
+			require.Equal(t, routing.NoticeWithdrawn, ns[1].Kind)
+			require.Equal(t, routing.ReasonWithdrawn, ns[1].Event.Reason)
+			require.Equal(t, ann.ID, ns[1].Event.PrevAgentID)
+			require.Equal(t, shown.OfferID, ns[1].Event.PrevOfferID)
+
+			fail.Store(false)
+			it := exec(t, d, &routing.Command{Op: routing.OpItem, Ref: "conv-0"}).Item
+			require.Equal(t, routing.Queued, it.Status, "memory went back to what is stored")
+			_, err = d.Execute(context.Background(), &routing.Command{Op: routing.OpAccept, UserID: ann.ID, OfferID: shown.OfferID})
+			require.Error(t, err, "a withdrawn offer cannot be accepted")
+
+			// Written this time: the offer announced is the offer stored.
+			exec(t, d, &routing.Command{Op: routing.OpPresence, UserID: ann.ID, Presence: routing.Available})
+			ns = taken()
+			require.Len(t, ns, 1)
+			require.Equal(t, routing.NoticeOffered, ns[0].Kind)
+			it = exec(t, d, &routing.Command{Op: routing.OpItem, Ref: "conv-0"}).Item
+			require.Equal(t, routing.Offered, it.Status)
+			require.Equal(t, it.OfferID, ns[0].Event.Item.OfferID)
+			require.NotEqual(t, shown.OfferID, it.OfferID)
+			exec(t, d, &routing.Command{Op: routing.OpAccept, UserID: ann.ID, OfferID: it.OfferID})
 		})
 	}
 }
