@@ -50,6 +50,7 @@ func TestRoutingAcrossNodes(t *testing.T) {
 	var mu sync.Mutex
 	accepted := map[string]string{} // conversation → agent
 	acceptAll := func(ws *wsClient, who string, stop <-chan struct{}) {
+		shown := map[any]bool{} // an offer comes early and as an event, and is shown once
 		for {
 			select {
 			case <-stop:
@@ -60,6 +61,8 @@ func TestRoutingAcrossNodes(t *testing.T) {
 				}
 				switch fr["type"] {
 				case "offer":
+					require.False(t, shown[fr["offer_id"]], "offer %v shown twice", fr["offer_id"])
+					shown[fr["offer_id"]] = true
 					ws.send(map[string]any{"type": "accept", "offer_id": fr["offer_id"]})
 				case "offer_accepted":
 					mu.Lock()

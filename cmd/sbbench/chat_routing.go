@@ -68,7 +68,9 @@ func chatRoutingCmd(ctx context.Context, args []string, out, errw io.Writer) err
 		go func() { _ = readFrames(s, rec.onFrame) }()
 	}
 	start := time.Now()
+	cpu0 := sampleCPU(t.pid)
 	late := rec.arrivals(ctx, e, start, start.Add(*cf.warmup), *rate, total, *workers)
+	cpu1 := sampleCPU(t.pid)
 	rec.settle(10 * time.Second)
 	qlats, lats, missing := rec.latencies()
 	q := func(l []time.Duration, p float64) string {
@@ -79,10 +81,10 @@ func chatRoutingCmd(ctx context.Context, args []string, out, errw io.Writer) err
 	}
 	_, _ = fmt.Fprintf(out, "chat-routing server=%s rate=%d duration_s=%.2f agents=%d measured=%d offered=%d missing=%d "+
 		"duplicate_offers=%d queued_to_offer_p50_ms=%s p90_ms=%s p99_ms=%s max_ms=%s "+
-		"ack_to_offer_p50_ms=%s p90_ms=%s p99_ms=%s max_ms=%s late_starts=%d errors=%d (%s)\n",
+		"ack_to_offer_p50_ms=%s p90_ms=%s p99_ms=%s max_ms=%s late_starts=%d %s errors=%d (%s)\n",
 		t.base, *rate, cf.duration.Seconds(), *agents, len(lats)+missing, len(lats), missing, rec.dups.Load(),
 		q(qlats, 0.5), q(qlats, 0.9), q(qlats, 0.99), q(qlats, 1), q(lats, 0.5), q(lats, 0.9), q(lats, 0.99), q(lats, 1),
-		late, rec.bad.total(), rec.bad.String())
+		late, cpuReport(cpu0, cpu1, total), rec.bad.total(), rec.bad.String())
 	return nil
 }
 

@@ -210,8 +210,8 @@ func (h *Hub) dispatch(subject string, data []byte) {
 		h.offer(tenantID, "", &delivery{recheckUser: who}, false)
 	case strings.HasPrefix(subject, "sb.routing.") || subject == routing.EventPresenceChanged:
 		h.dispatchRouting(subject, data)
-	case subject == SubjectRoutingNotice:
-		h.dispatchNotices(data)
+	case strings.HasPrefix(subject, SubjectRoutingNotice+"."):
+		h.dispatchNotices(subject, data)
 	case strings.HasPrefix(subject, "sb.conversation."):
 		var env envelope
 		var ch conversation.Changed

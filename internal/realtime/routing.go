@@ -10,8 +10,9 @@ import (
 	"github.com/switchboardhq/switchboard/internal/routing"
 )
 
-// SubjectRoutingNotice carries routing's early notices (ADR 0017) to the
-// hub of every node: core NATS, not stored, since the event follows.
+// SubjectRoutingNotice, followed by the sending node's ID, carries
+// routing's early notices (ADR 0017) to the hubs of the other nodes: core
+// NATS, not stored, since the event follows.
 const SubjectRoutingNotice = "sbx.routing_notice"
 
 // routingNote is a routing event, or an early notice, on its way to
@@ -30,12 +31,14 @@ type noticeBatch struct {
 	Notices  []routing.Notice `json:"notices"`
 }
 
-// AnnounceRouting sends routing's early notices to the agents' sockets on
-// every node; it is the routing engine's Announce and does not block.
+// AnnounceRouting sends routing's early notices to the agents' sockets:
+// this node's at once, the other nodes' over the bus. It is the routing
+// engine's Announce and does not block.
 func (h *Hub) AnnounceRouting(tenantID string, ns []routing.Notice) {
+	h.deliverNotices(tenantID, ns)
 	data, err := json.Marshal(noticeBatch{TenantID: tenantID, Notices: ns})
 	if err == nil {
-		err = h.cfg.Bus.Publish(SubjectRoutingNotice, data)
+		err = h.cfg.Bus.Publish(SubjectRoutingNotice+"."+h.node, data)
 	}
 	if err != nil {
 		// The event still brings the offer, later.
@@ -43,18 +46,24 @@ func (h *Hub) AnnounceRouting(tenantID string, ns []routing.Notice) {
 	}
 }
 
-// dispatchNotices hands early notices to the sockets of the agents named.
-func (h *Hub) dispatchNotices(data []byte) {
-	var b noticeBatch
-	if json.Unmarshal(data, &b) != nil {
-		return
+// dispatchNotices takes another node's early notices from the bus.
+func (h *Hub) dispatchNotices(subject string, data []byte) {
+	if strings.TrimPrefix(subject, SubjectRoutingNotice+".") == h.node {
+		return // delivered here when announced
 	}
-	for i := range b.Notices {
-		n := &b.Notices[i]
-		if n.Event.Item == nil {
-			continue
+	var b noticeBatch
+	if json.Unmarshal(data, &b) == nil {
+		h.deliverNotices(b.TenantID, b.Notices)
+	}
+}
+
+// deliverNotices hands early notices to the sockets of the agents named.
+func (h *Hub) deliverNotices(tenantID string, ns []routing.Notice) {
+	for i := range ns {
+		n := &ns[i]
+		if n.Event.Item != nil {
+			h.offerRouting(tenantID, &routingNote{event: string(n.Kind), item: &n.Event, early: true})
 		}
-		h.offerRouting(b.TenantID, &routingNote{event: string(n.Kind), item: &n.Event, early: true})
 	}
 }
 
