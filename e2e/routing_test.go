@@ -253,3 +253,49 @@ func queueAnswer(v *wsClient) map[string]any {
 		}
 	}
 }
+
+// TestRoutingRules: queue rules and an inbox's default queue take effect
+// as soon as the call that changes them returns; the first rule that holds
+// wins, and without one the inbox's default queue takes the work.
+func TestRoutingRules(t *testing.T) {
+	t.Parallel()
+	n := start(t, "sqlite")
+	ctx := context.Background()
+	f := n.tenant("Routing rules")
+	web, err := f.Admin.CreateQueue(ctx, map[string]any{"name": "Web"})
+	require.NoError(t, err)
+	vip, err := f.Admin.CreateQueue(ctx, map[string]any{"name": "Priority"})
+	require.NoError(t, err)
+	ib := n.inbox(f, nil)
+	waiting := func(queueID string, want int) {
+		t.Helper()
+		require.Eventually(t, func() bool {
+			st, err := f.Supervisor.QueueStats(ctx, queueID)
+			require.NoError(t, err)
+			return st.Waiting == want
+		}, 10*time.Second, 20*time.Millisecond, "queue %s: %d waiting", queueID, want)
+	}
+	chat := func(i int) {
+		s := n.session(t, ib.Key, nil)
+		v, _, err := n.dialVisitor(t, ib.Key, s.VisitorToken, nil)
+		require.NoError(t, err)
+		v.message(s.ConversationID, fmt.Sprintf("rules-%04d", i), "Hello")
+	}
+
+	require.NoError(t, f.Admin.Do(ctx, http.MethodPatch, "/api/v1/inboxes/"+ib.ID, map[string]any{"default_queue_id": web.ID}, nil))
+	chat(0)
+	waiting(web.ID, 1)
+
+	require.NoError(t, f.Admin.Do(ctx, http.MethodPut, "/api/v1/routing/rules", map[string]any{"rules": []map[string]any{
+		{"name": "Never", "when": `item.channel == "voice"`, "queue_id": web.ID},
+		{"name": "This inbox", "inbox_id": ib.ID, "when": `item.channel == "chat"`, "queue_id": vip.ID},
+	}}, nil))
+	chat(1)
+	waiting(vip.ID, 1)
+	waiting(web.ID, 1)
+
+	require.NoError(t, f.Admin.Do(ctx, http.MethodPut, "/api/v1/routing/rules", map[string]any{"rules": []any{}}, nil))
+	chat(2)
+	waiting(web.ID, 2)
+	waiting(vip.ID, 1)
+}

@@ -38,7 +38,8 @@ func (a *App) wireChat() (httpapi.Deps, error) {
 				return false, nil
 			}
 			return err == nil, err
-		}})
+		},
+		QueueChanged: func(ctx context.Context, tenantID string) error { return a.Routing.Reload(ctx, tenantID) }})
 	write := store.BatchAs(a.batch, func(tx *store.Tx) conversation.Tx { return tx })
 	a.Conversations = conversation.NewService(conversation.Config{Conversations: st.Conversations,
 		InTx: store.InTxAs(st, func(tx *store.Tx) conversation.Tx { return tx }), Write: write, Now: o.Now, NewID: o.NewID})

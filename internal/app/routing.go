@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"sync"
 	"time"
 
 	"github.com/switchboardhq/switchboard/internal/bus"
@@ -141,6 +142,8 @@ const routingConsumers = 64
 type chatRouting struct {
 	a     *App
 	stops []func()
+	// channels caches each inbox's routing channel, which never changes.
+	channels sync.Map // inbox ID → routing.Channel
 }
 
 func (c *chatRouting) Start(ctx context.Context) error {
@@ -153,9 +156,9 @@ func (c *chatRouting) Start(ctx context.Context) error {
 		// may be handled out of order.
 		{"sb_routing_conversations", "sb.conversation.>", c.conversationEvent},
 		{"sb_routing_assignments", routing.EventAssigned, c.assignedEvent},
-		{"sb_routing_users", "sb.user.>", c.userEvent},
+		{"sb_routing_users", "sb.user.>", c.reloadEvent},
 		// A deleted skill removes every user's level in it.
-		{"sb_routing_skills", event.SkillDeleted, c.userEvent},
+		{"sb_routing_skills", event.SkillDeleted, c.reloadEvent},
 	} {
 		stop, err := c.a.Bus.ConsumeParallel(ctx, sub.durable, sub.subject, routingConsumers, sub.fn)
 		if err != nil {
@@ -233,19 +236,33 @@ func (c *chatRouting) route(ctx context.Context, tenantID string, cv *conversati
 	if cv.AssigneeID != "" || cv.Status == conversation.StatusResolved || cv.Status == conversation.StatusSnoozed {
 		return nil
 	}
-	in, err := c.a.Stores.Inboxes.Get(ctx, tenantID, cv.InboxID)
+	ch, err := c.channel(ctx, tenantID, cv.InboxID)
 	if errors.Is(err, inbox.ErrNotFound) {
-		return nil // deleted since, or another deployment's tenant on a shared NATS
+		return nil // deleted since
 	}
 	if err != nil {
 		return err
 	}
-	_, err = c.a.Routing.Route(ctx, &routing.Work{TenantID: tenantID, InboxID: cv.InboxID, Channel: channelOf(in),
-		Ref: cv.ID, CustomerID: cv.CustomerID, DefaultQueueID: in.DefaultQueueID, At: c.a.opts.Now()})
+	_, err = c.a.Routing.Route(ctx, &routing.Work{TenantID: tenantID, InboxID: cv.InboxID, Channel: ch,
+		Ref: cv.ID, CustomerID: cv.CustomerID, At: c.a.opts.Now()})
 	if errors.Is(err, routing.ErrActiveItem) {
 		return nil
 	}
 	return err
+}
+
+// channel returns the routing channel of an inbox.
+func (c *chatRouting) channel(ctx context.Context, tenantID, inboxID string) (routing.Channel, error) {
+	if ch, ok := c.channels.Load(inboxID); ok {
+		return ch.(routing.Channel), nil
+	}
+	in, err := c.a.Stores.Inboxes.Get(ctx, tenantID, inboxID)
+	if err != nil {
+		return "", err
+	}
+	ch := channelOf(in)
+	c.channels.Store(inboxID, ch)
+	return ch, nil
 }
 
 func channelOf(in *inbox.Inbox) routing.Channel {
@@ -277,9 +294,9 @@ func (c *chatRouting) assignedEvent(ctx context.Context, data []byte) error {
 	return err
 }
 
-// userEvent has routing reload when a user was created or deleted, or their
-// skills, capacity, role or status changed, or a skill was deleted.
-func (c *chatRouting) userEvent(ctx context.Context, data []byte) error {
+// reloadEvent has routing reload when a user was created or deleted, or
+// their skills, capacity, role or status changed, or a skill was deleted.
+func (c *chatRouting) reloadEvent(ctx context.Context, data []byte) error {
 	var env envelope[event.Change]
 	if err := json.Unmarshal(data, &env); err != nil || env.TenantID == "" {
 		return nil

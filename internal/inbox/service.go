@@ -38,6 +38,10 @@ type Config struct {
 	NewID   func() string
 	// QueueExists checks a default queue ID of the tenant.
 	QueueExists func(ctx context.Context, tenantID, id string) (bool, error)
+	// QueueChanged, if set, runs once an inbox's default queue was set,
+	// changed, or removed with the inbox, so that routing, which holds
+	// the default queues, has the new one before the call returns.
+	QueueChanged func(ctx context.Context, tenantID string) error
 }
 
 // NewService returns a Service.
@@ -91,7 +95,17 @@ func (s *Service) Create(ctx context.Context, by *permission.Principal, p *Param
 	if err != nil {
 		return nil, err
 	}
+	if in.DefaultQueueID != "" {
+		return in, s.queueChanged(ctx, in.TenantID)
+	}
 	return in, nil
+}
+
+func (s *Service) queueChanged(ctx context.Context, tenantID string) error {
+	if s.cfg.QueueChanged == nil {
+		return nil
+	}
+	return s.cfg.QueueChanged(ctx, tenantID)
 }
 
 // Get returns an inbox of the caller's tenant.
@@ -114,6 +128,7 @@ func (s *Service) List(ctx context.Context, by *permission.Principal, p ListPara
 func (s *Service) Update(ctx context.Context, by *permission.Principal, id string, p *Params) (*Inbox, error) {
 	now := s.cfg.Now()
 	var out *Inbox
+	queueChanged := false
 	err := s.cfg.InTx(ctx, func(tx Tx) error {
 		in, err := tx.Inboxes().Get(ctx, by.TenantID, id)
 		if err != nil {
@@ -140,22 +155,30 @@ func (s *Service) Update(ctx context.Context, by *permission.Principal, id strin
 		if err := tx.Inboxes().Update(ctx, in); err != nil {
 			return err
 		}
+		queueChanged = slices.Contains(fields, "default_queue_id")
 		return audit.Record(ctx, tx, audit.By(by, "inbox.updated", "inbox", in.ID, now).With(map[string]any{"fields": fields}),
 			event.Event{Subject: EventUpdated, Data: event.Change{ID: in.ID, Fields: fields}})
 	})
+	if err == nil && queueChanged {
+		err = s.queueChanged(ctx, by.TenantID)
+	}
 	return out, err
 }
 
 // Delete removes an inbox that has no conversations.
 func (s *Service) Delete(ctx context.Context, by *permission.Principal, id string) error {
 	now := s.cfg.Now()
-	return s.cfg.InTx(ctx, func(tx Tx) error {
+	err := s.cfg.InTx(ctx, func(tx Tx) error {
 		if err := tx.Inboxes().Delete(ctx, by.TenantID, id); err != nil {
 			return err
 		}
 		return audit.Record(ctx, tx, audit.By(by, "inbox.deleted", "inbox", id, now),
 			event.Event{Subject: EventDeleted, Data: event.Change{ID: id}})
 	})
+	if err != nil {
+		return err
+	}
+	return s.queueChanged(ctx, by.TenantID)
 }
 
 func (s *Service) apply(in *Inbox, p *Params) ([]string, error) {

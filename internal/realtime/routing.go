@@ -10,9 +10,9 @@ import (
 	"github.com/switchboardhq/switchboard/internal/routing"
 )
 
-// SubjectRoutingNotice, followed by the sending node's ID, carries
-// routing's early notices (ADR 0017) to the hubs of the other nodes: core
-// NATS, not stored, since the event follows.
+// SubjectRoutingNotice is the prefix of the subject (then ".NODE", the
+// sender) that carries routing's early notices (ADR 0017) to the hubs of
+// the other nodes: core NATS, not stored, since the event follows.
 const SubjectRoutingNotice = "sbx.routing_notice"
 
 // routingNote is a routing event, or an early notice, on its way to

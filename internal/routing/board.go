@@ -69,6 +69,9 @@ type Board struct {
 	closed      map[string]string
 	closedOrder []string
 	waiting     map[string]*waitList
+	// rules and inboxQueues choose the queue of new work (intake.go).
+	rules       []*Rule
+	inboxQueues map[string]string
 	// free indexes the agents who may take more work of a channel, so an
 	// arriving item scans only them.
 	free   map[Channel]map[string]*Agent

@@ -14,6 +14,7 @@ type Op string
 // tenant can forward them to the node that does (ADR 0016).
 const (
 	OpEnqueue    Op = "enqueue"
+	OpRoute      Op = "route" // new work: choose its queue by the rules, then enqueue
 	OpAccept     Op = "accept"
 	OpDecline    Op = "decline"
 	OpPresence   Op = "presence"
@@ -39,6 +40,7 @@ type Command struct {
 	Presence Presence `json:"presence,omitempty"`
 	Reason   string   `json:"reason,omitempty"`
 	Force    bool     `json:"force,omitempty"`
+	Work     *Work    `json:"work,omitempty"`
 }
 
 // Result is what a command returns besides its effects.
@@ -49,6 +51,9 @@ type Result struct {
 	Agent    *AgentView    `json:"agent,omitempty"`
 	Agents   []*AgentView  `json:"agents,omitempty"`
 	Position *Position     `json:"position,omitempty"`
+	// StickySince asks OpRoute's caller for the customer's last agent
+	// since then, to route again with it.
+	StickySince *time.Time `json:"sticky_since,omitempty"`
 }
 
 // apply runs a command against the board.
@@ -58,6 +63,8 @@ func (b *Board) apply(c *Command, now time.Time) (*Result, error) {
 	switch c.Op {
 	case OpEnqueue:
 		res.Effects, err = b.Enqueue(cloneItem(c.Item), now)
+	case OpRoute:
+		return b.route(c.Work, now)
 	case OpAccept:
 		res.Effects, err = b.Accept(c.OfferID, c.UserID, now)
 	case OpDecline:

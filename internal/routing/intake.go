@@ -35,23 +35,25 @@ type RuleEnv struct {
 	Weekday string `expr:"weekday"`
 }
 
-// Work is new work to route.
+// Work is new work to route. It travels in commands (OpRoute), so it is
+// plain data.
 type Work struct {
-	TenantID   string
-	InboxID    string
-	Channel    Channel
-	Ref        string
-	CustomerID string
-	Language   string
-	Attributes map[string]string
+	TenantID   string            `json:"tenant_id"`
+	InboxID    string            `json:"inbox_id,omitempty"`
+	Channel    Channel           `json:"channel"`
+	Ref        string            `json:"ref"`
+	CustomerID string            `json:"customer_id,omitempty"`
+	Language   string            `json:"language,omitempty"`
+	Attributes map[string]string `json:"attributes,omitempty"`
 	// CustomerTier, CustomerTags and CustomerAttributes feed the rules.
-	CustomerTier       string
-	CustomerTags       []string
-	CustomerAttributes map[string]string
-	// DefaultQueueID is the inbox's queue for work no rule matched.
-	DefaultQueueID string
+	CustomerTier       string            `json:"customer_tier,omitempty"`
+	CustomerTags       []string          `json:"customer_tags,omitempty"`
+	CustomerAttributes map[string]string `json:"customer_attributes,omitempty"`
 	// At is when the work arrived; the wait counts from it.
-	At time.Time
+	At time.Time `json:"at"`
+	// Sticky is the customer's last agent, once looked up (StickyKnown).
+	Sticky      string `json:"sticky,omitempty"`
+	StickyKnown bool   `json:"sticky_known,omitempty"`
 }
 
 // Rules returns the tenant's queue rules in order.
@@ -87,7 +89,7 @@ func (s *Service) ReplaceRules(ctx context.Context, by *permission.Principal, ru
 	if err != nil {
 		return nil, err
 	}
-	return rules, nil
+	return rules, s.reload(ctx, by.TenantID) // the dispatcher holds the rules
 }
 
 func detailsOf(err error) []errcode.Detail {
@@ -101,22 +103,29 @@ func detailsOf(err error) []errcode.Detail {
 // ChooseQueue returns the queue for new work: the first rule (for any inbox
 // or the work's inbox) whose condition holds, else the inbox's default
 // queue; "" when neither exists (the work is not routed). A rule that
-// fails at run time counts as not matching.
-func ChooseQueue(rules []*Rule, conds []*rule.Condition, w *Work, loc *time.Location) string {
+// fails at run time counts as not matching. The rules are compiled
+// (Prepare).
+func ChooseQueue(rules []*Rule, w *Work, defaultQueueID string, loc *time.Location) string {
+	if loc == nil {
+		loc = time.UTC
+	}
 	env := RuleEnv{Hour: w.At.In(loc).Hour(), Weekday: strings.ToLower(w.At.In(loc).Weekday().String()[:3])}
 	env.Item.Channel, env.Item.InboxID, env.Item.Language = string(w.Channel), w.InboxID, w.Language
 	env.Item.Attributes = anyMap(w.Attributes)
 	env.Customer.Tier, env.Customer.Tags = w.CustomerTier, w.CustomerTags
 	env.Customer.Attributes = anyMap(w.CustomerAttributes)
-	for i, r := range rules {
+	for _, r := range rules {
 		if r.InboxID != "" && r.InboxID != w.InboxID {
 			continue
 		}
-		if ok, err := conds[i].Eval(env); err == nil && ok {
+		if r.cond == nil {
+			continue // not compiled: never matches
+		}
+		if ok, err := r.cond.Eval(env); err == nil && ok {
 			return r.QueueID
 		}
 	}
-	return w.DefaultQueueID
+	return defaultQueueID
 }
 
 func anyMap(m map[string]string) map[string]any {
@@ -127,52 +136,57 @@ func anyMap(m map[string]string) map[string]any {
 	return out
 }
 
-// Route takes in new work: it picks the queue, the preferred (sticky)
-// agent, and enqueues it. It returns the item, or nil when no queue takes
-// the work. Routing the same Ref twice while it is active is
+// Route takes in new work: the tenant's dispatcher picks the queue by the
+// rules it holds and enqueues it, in one command. A queue that prefers
+// the customer's last agent sends the command back for that agent, which
+// only the store knows. Route returns the item, or nil when no queue
+// takes the work. Routing the same Ref twice while it is active is
 // ErrActiveItem.
 func (s *Service) Route(ctx context.Context, w *Work) (*Item, error) {
-	rules, err := s.cfg.Store.Rules(ctx, w.TenantID)
+	res, err := s.cfg.Engine.Execute(ctx, w.TenantID, &Command{Op: OpRoute, Work: w})
+	if err != nil || res.StickySince == nil {
+		return routed(res, err)
+	}
+	sticky, err := s.cfg.Store.LastAgent(ctx, w.TenantID, w.CustomerID, *res.StickySince)
 	if err != nil {
 		return nil, err
 	}
-	conds := make([]*rule.Condition, len(rules))
-	for i, r := range rules {
-		if conds[i], err = s.condition(r.When); err != nil {
-			return nil, fmt.Errorf("routing: stored rule %s: %w", r.ID, err)
-		}
-	}
-	set, err := s.cfg.Store.Settings(ctx, w.TenantID)
+	again := *w
+	again.Sticky, again.StickyKnown = sticky, true
+	return routed(s.cfg.Engine.Execute(ctx, w.TenantID, &Command{Op: OpRoute, Work: &again}))
+}
+
+func routed(res *Result, err error) (*Item, error) {
 	if err != nil {
 		return nil, err
 	}
-	compiled, err := set.Compile()
+	return res.Item, nil
+}
+
+// route picks the queue for new work and enqueues it (OpRoute).
+func (b *Board) route(w *Work, now time.Time) (*Result, error) {
+	if w == nil || w.Ref == "" || !w.Channel.Valid() {
+		return nil, errcode.New(errcode.ValidationFailed, "routing: work needs a ref and a channel")
+	}
+	q := b.queues[ChooseQueue(b.rules, w, b.inboxQueues[w.InboxID], b.settings.Location)]
+	if q == nil {
+		return &Result{}, nil // no queue takes the work
+	}
+	if q.StickySeconds > 0 && w.CustomerID != "" && !w.StickyKnown {
+		since := w.At.Add(-seconds(q.StickySeconds))
+		return &Result{StickySince: &since}, nil
+	}
+	it := &Item{ID: b.newID(), TenantID: w.TenantID, QueueID: q.ID, Channel: w.Channel, Ref: w.Ref,
+		CustomerID: w.CustomerID, Attributes: w.Attributes, EnqueuedAt: w.At, Sticky: w.Sticky}
+	fx, err := b.Enqueue(it, now)
 	if err != nil {
 		return nil, err
 	}
-	queueID := ChooseQueue(rules, conds, w, compiled.Location)
-	if queueID == "" {
-		return nil, nil
+	res := &Result{Effects: fx}
+	if res.Item, _ = b.Item(w.Ref); res.Item == nil {
+		res.Item = cloneItem(it) // ended at once
 	}
-	q, err := s.cfg.Store.GetQueue(ctx, w.TenantID, queueID)
-	if err != nil {
-		return nil, err
-	}
-	it := &Item{ID: s.cfg.NewID(), TenantID: w.TenantID, QueueID: q.ID, Channel: w.Channel, Ref: w.Ref,
-		CustomerID: w.CustomerID, Attributes: w.Attributes, EnqueuedAt: w.At}
-	if q.StickySeconds > 0 && w.CustomerID != "" {
-		if it.Sticky, err = s.cfg.Store.LastAgent(ctx, w.TenantID, w.CustomerID, w.At.Add(-seconds(q.StickySeconds))); err != nil {
-			return nil, err
-		}
-	}
-	res, err := s.cfg.Engine.Execute(ctx, w.TenantID, &Command{Op: OpEnqueue, Item: it})
-	if err != nil {
-		return nil, err
-	}
-	if res.Item != nil {
-		return res.Item, nil
-	}
-	return it, nil
+	return res, nil
 }
 
 // End finishes the routed work for ref (resolved, closed, hung up).

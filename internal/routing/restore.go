@@ -18,6 +18,10 @@ type Snapshot struct {
 	// Today are items answered or ended since the tenant's midnight, for
 	// the day's statistics.
 	Today []*Item
+	// Rules choose the queue of new work, in order (Prepare compiles
+	// them); InboxQueues maps an inbox to its default queue.
+	Rules       []*Rule
+	InboxQueues map[string]string
 }
 
 // Restore replaces the board's state with s. Waiting items keep their
@@ -25,6 +29,7 @@ type Snapshot struct {
 // nobody routed happens now, and the effects say so.
 func (b *Board) Restore(s *Snapshot, now time.Time) []Effect {
 	*b = *NewBoard(s.Settings, b.newID)
+	b.rules, b.inboxQueues = s.Rules, s.InboxQueues
 	for _, q := range s.Queues {
 		b.addQueue(q)
 	}

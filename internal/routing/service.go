@@ -5,14 +5,12 @@ import (
 	"errors"
 	"slices"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/switchboardhq/switchboard/internal/audit"
 	"github.com/switchboardhq/switchboard/internal/errcode"
 	"github.com/switchboardhq/switchboard/internal/event"
 	"github.com/switchboardhq/switchboard/internal/permission"
-	"github.com/switchboardhq/switchboard/internal/rule"
 )
 
 // Audit actions and events of routing administration.
@@ -59,40 +57,11 @@ type ServiceConfig struct {
 // offers, live state, and taking in new work.
 type Service struct {
 	cfg ServiceConfig
-	// conds caches compiled rule conditions by source, so routing a new
-	// conversation does not compile the tenant's rules again; keyed by
-	// source, it stays right when another node changes the rules.
-	mu    sync.Mutex
-	conds map[string]*rule.Condition
 }
-
-// maxCachedConditions bounds the cache; it starts over when full.
-const maxCachedConditions = 4096
 
 // NewService returns a Service.
 func NewService(cfg ServiceConfig) *Service {
-	return &Service{cfg: cfg, conds: map[string]*rule.Condition{}}
-}
-
-// condition returns the compiled condition for src.
-func (s *Service) condition(src string) (*rule.Condition, error) {
-	s.mu.Lock()
-	c := s.conds[src]
-	s.mu.Unlock()
-	if c != nil {
-		return c, nil
-	}
-	c, err := rule.Compile(src, RuleEnv{})
-	if err != nil {
-		return nil, err
-	}
-	s.mu.Lock()
-	if len(s.conds) >= maxCachedConditions {
-		clear(s.conds)
-	}
-	s.conds[src] = c
-	s.mu.Unlock()
-	return c, nil
+	return &Service{cfg: cfg}
 }
 
 // CreateQueue adds a queue to the caller's tenant.

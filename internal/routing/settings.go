@@ -1,10 +1,12 @@
 package routing
 
 import (
+	"fmt"
 	"time"
 
 	"github.com/switchboardhq/switchboard/internal/calendar"
 	"github.com/switchboardhq/switchboard/internal/errcode"
+	"github.com/switchboardhq/switchboard/internal/rule"
 )
 
 // TenantSettings are a tenant's routing settings as the API and the store
@@ -62,13 +64,22 @@ type Rule struct {
 	// matches.
 	When    string `json:"when"`
 	QueueID string `json:"queue_id"`
+
+	cond *rule.Condition // compiled When (Prepare)
 }
 
-// Prepare compiles the queues' business hours into their Open functions.
+// Prepare compiles the queues' business hours into their Open functions
+// and the rules' conditions.
 func Prepare(s *Snapshot) error {
 	for _, q := range s.Queues {
 		if err := q.compileHours(); err != nil {
 			return err
+		}
+	}
+	for _, r := range s.Rules {
+		var err error
+		if r.cond, err = rule.Compile(r.When, RuleEnv{}); err != nil {
+			return fmt.Errorf("routing: stored rule %s: %w", r.ID, err)
 		}
 	}
 	return nil

@@ -34,6 +34,7 @@ type routingQueries struct {
 	ReasonList   string `query:"AwayReasonList"`
 	ReasonDelete string `query:"AwayReasonDelete"`
 	RuleList     string `query:"RoutingRuleList"`
+	InboxQueues  string `query:"RoutingInboxQueues"`
 	RulesClear   string `query:"RoutingRulesClear"`
 	RuleInsert   string `query:"RoutingRuleInsert"`
 	Tenants      string `query:"RoutingTenants"`
@@ -161,7 +162,24 @@ func (s *Routing) Snapshot(ctx context.Context, tenantID string, since time.Time
 	if out.Today, err = collect(rows, err, scanItem, "recent routing items"); err != nil {
 		return nil, err
 	}
-	return out, nil
+	if out.Rules, err = s.Rules(ctx, tenantID); err != nil {
+		return nil, err
+	}
+	return out, s.inboxQueues(ctx, tenantID, out)
+}
+
+// inboxQueues reads the default queue of each inbox that has one.
+func (s *Routing) inboxQueues(ctx context.Context, tenantID string, out *routing.Snapshot) error {
+	rows, err := s.c.read().Query(ctx, s.q.InboxQueues, tenantID)
+	pairs, err := collect(rows, err, func(r sqldb.Row) (*[2]string, error) {
+		var p [2]string
+		return &p, r.Scan(&p[0], &p[1])
+	}, "routing inbox queues")
+	out.InboxQueues = make(map[string]string, len(pairs))
+	for _, p := range pairs {
+		out.InboxQueues[p[0]] = p[1]
+	}
+	return err
 }
 
 func scanAgent(r sqldb.Row) (*routing.Agent, error) {

@@ -112,6 +112,9 @@ DELETE FROM away_reasons WHERE tenant_id = $1 AND id = $2;
 SELECT id, tenant_id, position, name, inbox_id, expression, queue_id FROM routing_rules
 WHERE tenant_id = $1 ORDER BY position;
 
+-- name: RoutingInboxQueues
+SELECT id, default_queue_id FROM inboxes WHERE tenant_id = $1 AND default_queue_id <> '';
+
 -- name: RoutingRulesClear
 DELETE FROM routing_rules WHERE tenant_id = $1;
 
