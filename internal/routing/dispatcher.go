@@ -178,6 +178,7 @@ func (d *Dispatcher) sleep() time.Duration {
 func (d *Dispatcher) handle(batch []*request) {
 	now := d.cfg.Now()
 	var fx []Effect
+	var shown []Notice
 	replies := make([]reply, len(batch))
 	reload := false
 	for i, r := range batch {
@@ -193,9 +194,11 @@ func (d *Dispatcher) handle(batch []*request) {
 		replies[i] = reply{res: res, err: err}
 		if res != nil {
 			fx = append(fx, res.Effects...)
+			// Shown now, not after the batch: the batch may be long.
+			shown = append(shown, d.announce(res.Effects, now)...)
 		}
 	}
-	err := d.write(fx, now)
+	err := d.write(fx, shown, now)
 	if err == nil && reload {
 		err = d.reload(context.Background())
 	}
@@ -210,20 +213,28 @@ func (d *Dispatcher) handle(batch []*request) {
 // tick runs the board's timers.
 func (d *Dispatcher) tick() {
 	now := d.cfg.Now()
-	if err := d.write(d.board.Tick(now), now); err != nil {
+	fx := d.board.Tick(now)
+	if err := d.write(fx, d.announce(fx, now), now); err != nil {
 		d.cfg.Logger.Error("routing: timers", "tenant_id", d.cfg.TenantID, "err", err)
 	}
 }
 
-// write announces the offers among fx, commits fx, and withdraws the
-// announced offers that the commit lost.
-func (d *Dispatcher) write(fx []Effect, now time.Time) error {
-	var shown []Notice
-	if d.cfg.Announce != nil {
-		if shown = offerNotices(fx, now); len(shown) > 0 {
-			d.cfg.Announce(shown)
-		}
+// announce shows the offers among fx to their agents (ADR 0017) and
+// returns the notices sent.
+func (d *Dispatcher) announce(fx []Effect, now time.Time) []Notice {
+	if d.cfg.Announce == nil {
+		return nil
 	}
+	ns := offerNotices(fx, now)
+	if len(ns) > 0 {
+		d.cfg.Announce(ns)
+	}
+	return ns
+}
+
+// write commits fx and withdraws the offers shown early that the commit
+// lost.
+func (d *Dispatcher) write(fx []Effect, shown []Notice, now time.Time) error {
 	err := d.commit(fx, now)
 	if err != nil && len(shown) > 0 {
 		if lost := d.board.withdrawals(shown); len(lost) > 0 {
