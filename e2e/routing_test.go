@@ -299,3 +299,54 @@ func TestRoutingRules(t *testing.T) {
 	waiting(web.ID, 2)
 	waiting(vip.ID, 1)
 }
+
+// TestSupervisorLiveState: supervisors' sockets get the tenant's live
+// routing state pushed (queues, and the agents who changed); agents do
+// not.
+func TestSupervisorLiveState(t *testing.T) {
+	t.Parallel()
+	n := start(t, "sqlite")
+	ctx := context.Background()
+	f := n.tenant("Live state")
+	queue, err := f.Admin.CreateQueue(ctx, map[string]any{"name": "Web"})
+	require.NoError(t, err)
+	ib := n.inbox(f, map[string]any{"default_queue_id": queue.ID})
+	supWS := n.dialAgent(t, f.Supervisor.Token)
+	agentWS := n.dialAgent(t, f.Agent.Token)
+
+	s := n.session(t, ib.Key, nil)
+	v, _, err := n.dialVisitor(t, ib.Key, s.VisitorToken, nil)
+	require.NoError(t, err)
+	v.message(s.ConversationID, "live-0001", "Hello")
+	waitState := func(ok func(queue, agent map[string]any) bool) {
+		t.Helper()
+		deadline := time.Now().Add(10 * time.Second)
+		for time.Now().Before(deadline) {
+			fr := supWS.next("routing_state")
+			require.Equal(t, f.ID, fr["tenant_id"])
+			var q, a map[string]any
+			for _, x := range fr["queues"].([]any) {
+				if x.(map[string]any)["queue_id"] == queue.ID {
+					q = x.(map[string]any)
+				}
+			}
+			for _, x := range fr["agents"].([]any) {
+				if x.(map[string]any)["user_id"] == f.AgentID {
+					a = x.(map[string]any)
+				}
+			}
+			if q != nil && ok(q, a) {
+				return
+			}
+		}
+		t.Fatal("the expected routing_state never came")
+	}
+	waitState(func(q, _ map[string]any) bool { return q["waiting"] == 1.0 })
+
+	_, err = f.Agent.SetPresence(ctx, f.AgentID, "available", "")
+	require.NoError(t, err)
+	waitState(func(q, a map[string]any) bool {
+		return a != nil && a["presence"] == "available" && len(a["offers"].([]any)) == 1 && q["offered"] == 1.0
+	})
+	agentWS.none("routing_state", 1500*time.Millisecond)
+}

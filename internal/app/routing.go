@@ -41,7 +41,8 @@ func (a *App) wireRouting(ctx context.Context) error {
 	}
 	a.routeEngine = routing.NewEngine(routing.EngineConfig{Store: st.Routing, InTx: inTx,
 		Ownership: routing.StoreOwnership{Store: st.Routing}, Cluster: cluster,
-		Tenants: st.Routing.ActiveTenants, Announce: a.hub.AnnounceRouting, Now: o.Now, NewID: o.NewID, Logger: a.log})
+		Tenants: st.Routing.ActiveTenants, Announce: a.hub.AnnounceRouting, Live: a.hub.PublishLive,
+		Now: o.Now, NewID: o.NewID, Logger: a.log})
 	a.Routing = routing.NewService(routing.ServiceConfig{Store: st.Routing, Engine: a.routeEngine,
 		InTx: store.InTxAs(st, func(tx *store.Tx) routing.AdminTx { return tx }),
 		SkillExists: func(ctx context.Context, tenantID, id string) (bool, error) {

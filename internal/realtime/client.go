@@ -44,6 +44,7 @@ type delivery struct {
 	resume         *resumeReq
 	recheckUser    string // re-authenticate this user's sockets ("*": all of the tenant's)
 	routing        *routingNote
+	frame          []byte // written as it is (agents only)
 }
 
 type resumeReq struct {
@@ -180,9 +181,14 @@ func (c *Client) kick(reason string) {
 // Write sends a frame now, from any goroutine (the library serialises
 // writers).
 func (c *Client) Write(ctx context.Context, v any) error {
+	return c.writeRaw(ctx, mustJSON(v))
+}
+
+// writeRaw sends an encoded frame now.
+func (c *Client) writeRaw(ctx context.Context, frame []byte) error {
 	ctx, cancel := context.WithTimeout(ctx, writeWithin)
 	defer cancel()
-	return c.conn.Write(ctx, websocket.MessageText, mustJSON(v))
+	return c.conn.Write(ctx, websocket.MessageText, frame)
 }
 
 // WriteError sends a refusal for err, with its stable code.
@@ -382,6 +388,10 @@ func (c *Client) handle(ctx context.Context, d *delivery) error {
 		return c.Write(ctx, conversationFrame{Type: "conversation", Event: d.event, Conversation: d.changed.Conversation})
 	case d.routing != nil:
 		return c.routingFrames(ctx, d.routing)
+	case d.frame != nil:
+		if !c.visitor() {
+			return c.writeRaw(ctx, d.frame)
+		}
 	case d.refreshInboxes:
 		if !c.visitor() {
 			err := c.loadInboxes(ctx)

@@ -212,6 +212,8 @@ func (h *Hub) dispatch(subject string, data []byte) {
 		h.dispatchRouting(subject, data)
 	case strings.HasPrefix(subject, SubjectRoutingNotice+"."):
 		h.dispatchNotices(subject, data)
+	case strings.HasPrefix(subject, SubjectRoutingLive+"."):
+		h.dispatchLive(subject, data)
 	case strings.HasPrefix(subject, "sb.conversation."):
 		var env envelope
 		var ch conversation.Changed

@@ -36,24 +36,81 @@ type noticeBatch struct {
 // engine's Announce and does not block.
 func (h *Hub) AnnounceRouting(tenantID string, ns []routing.Notice) {
 	h.deliverNotices(tenantID, ns)
-	data, err := json.Marshal(noticeBatch{TenantID: tenantID, Notices: ns})
+	// If this fails, the event still brings the offer, later.
+	h.toOtherNodes(SubjectRoutingNotice, tenantID, noticeBatch{TenantID: tenantID, Notices: ns})
+}
+
+// toOtherNodes publishes v on subject prefix.NODE for the other nodes'
+// hubs; this node delivered it already.
+func (h *Hub) toOtherNodes(prefix, tenantID string, v any) {
+	data, err := json.Marshal(v)
 	if err == nil {
-		err = h.cfg.Bus.Publish(SubjectRoutingNotice+"."+h.node, data)
+		err = h.cfg.Bus.Publish(prefix+"."+h.node, data)
 	}
 	if err != nil {
-		// The event still brings the offer, later.
-		h.cfg.Logger.Warn("realtime: routing notice not sent", "tenant_id", tenantID, "err", err)
+		h.cfg.Logger.Warn("realtime: not sent to other nodes", "subject", prefix, "tenant_id", tenantID, "err", err)
 	}
+}
+
+// fromOtherNode reports whether a prefix.NODE subject came from another
+// node.
+func (h *Hub) fromOtherNode(subject, prefix string) bool {
+	return strings.TrimPrefix(subject, prefix+".") != h.node
 }
 
 // dispatchNotices takes another node's early notices from the bus.
 func (h *Hub) dispatchNotices(subject string, data []byte) {
-	if strings.TrimPrefix(subject, SubjectRoutingNotice+".") == h.node {
-		return // delivered here when announced
-	}
 	var b noticeBatch
-	if json.Unmarshal(data, &b) == nil {
+	if h.fromOtherNode(subject, SubjectRoutingNotice) && json.Unmarshal(data, &b) == nil {
 		h.deliverNotices(b.TenantID, b.Notices)
+	}
+}
+
+// SubjectRoutingLive is the prefix of the subject (then ".NODE") that
+// carries a tenant's live routing state to the other nodes' hubs.
+const SubjectRoutingLive = "sbx.routing_live"
+
+// liveFrame pushes a tenant's live routing state to supervisors
+// (docs/protocol/webchat.md, routing_state).
+type liveFrame struct {
+	Type     string `json:"type"` // routing_state
+	TenantID string `json:"tenant_id"`
+	*routing.LiveState
+}
+
+// PublishLive pushes a tenant's live routing state to the sockets of its
+// supervisors on every node; it is the routing engine's Live and does not
+// block.
+func (h *Hub) PublishLive(tenantID string, s *routing.LiveState) {
+	f := liveFrame{Type: "routing_state", TenantID: tenantID, LiveState: s}
+	h.deliverLive(tenantID, mustJSON(f))
+	h.toOtherNodes(SubjectRoutingLive, tenantID, f)
+}
+
+// dispatchLive takes another node's live state from the bus.
+func (h *Hub) dispatchLive(subject string, data []byte) {
+	var f struct {
+		TenantID string `json:"tenant_id"`
+	}
+	if h.fromOtherNode(subject, SubjectRoutingLive) && json.Unmarshal(data, &f) == nil {
+		h.deliverLive(f.TenantID, data)
+	}
+}
+
+// deliverLive queues an encoded routing_state frame for the tenant's
+// supervisors.
+func (h *Hub) deliverLive(tenantID string, frame []byte) {
+	d := &delivery{frame: frame}
+	h.mu.RLock()
+	targets := make([]*Client, 0, 4)
+	for c := range h.agents[tenantID] {
+		if c.principal.Can(permission.RoutingMonitor) {
+			targets = append(targets, c)
+		}
+	}
+	h.mu.RUnlock()
+	for _, c := range targets {
+		c.offer(d)
 	}
 }
 

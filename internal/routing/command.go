@@ -128,21 +128,13 @@ func (b *Board) query(c *Command, now time.Time) (*Result, error) {
 			res.Stats = append(res.Stats, st)
 		}
 	case OpAgentState:
-		a, ok := b.Agent(c.UserID)
-		if !ok {
+		if b.agents[c.UserID] == nil {
 			return nil, ErrAgentNotFound
 		}
-		res.Agent = &AgentView{Agent: a, Offers: []*Item{}}
-		for _, e := range b.offersTo(c.UserID) {
-			res.Agent.Offers = append(res.Agent.Offers, cloneItem(e.it))
-		}
+		res.Agent = b.agentView(c.UserID)
 	case OpAgents:
 		for _, id := range slices.Sorted(maps.Keys(b.agents)) {
-			v := &AgentView{Agent: cloneAgent(b.agents[id]), Offers: []*Item{}}
-			for _, e := range b.offersTo(id) {
-				v.Offers = append(v.Offers, cloneItem(e.it))
-			}
-			res.Agents = append(res.Agents, v)
+			res.Agents = append(res.Agents, b.agentView(id))
 		}
 	case OpPosition:
 		p, ok := b.Position(c.Ref, now)

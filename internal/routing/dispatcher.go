@@ -31,6 +31,9 @@ type DispatcherConfig struct {
 	// decided, before the batch is written, and withdraws them if the
 	// write fails (ADR 0017). It must not block.
 	Announce func([]Notice)
+	// Live, if set, receives the tenant's live state for supervisors
+	// while it changes (live.go). It must not block.
+	Live func(*LiveState)
 	// CheckInvariants runs Board.Check after every batch and logs
 	// violations (tests set it; it costs O(state)).
 	CheckInvariants bool
@@ -44,6 +47,7 @@ type Dispatcher struct {
 	cfg   DispatcherConfig
 	board *Board
 	reqs  chan *request
+	live  live
 
 	mu      sync.Mutex
 	started bool
@@ -135,6 +139,7 @@ func (d *Dispatcher) run() {
 			d.drain()
 			return
 		}
+		d.pushLive()
 		t.Reset(d.sleep())
 	}
 }
@@ -168,10 +173,26 @@ func (d *Dispatcher) drain() {
 // businessHoursEvery.
 func (d *Dispatcher) sleep() time.Duration {
 	wait := businessHoursEvery
+	now := d.cfg.Now()
 	if at, ok := d.board.NextDeadline(); ok {
-		wait = min(wait, max(0, at.Sub(d.cfg.Now())))
+		wait = min(wait, max(0, at.Sub(now)))
+	}
+	if d.cfg.Live != nil {
+		if at, ok := d.live.due(d.board); ok {
+			wait = min(wait, max(0, at.Sub(now)))
+		}
 	}
 	return wait
+}
+
+// pushLive sends supervisors the live state if a push is due.
+func (d *Dispatcher) pushLive() {
+	if d.cfg.Live == nil {
+		return
+	}
+	if s, ok := d.live.take(d.board, d.cfg.Now()); ok {
+		d.cfg.Live(s)
+	}
 }
 
 // handle applies a batch of commands and commits their effects together.
@@ -249,6 +270,7 @@ func (d *Dispatcher) write(fx []Effect, shown []Notice, now time.Time) error {
 func (d *Dispatcher) commit(fx []Effect, now time.Time) error {
 	err := persist(context.Background(), d.cfg.InTx, d.cfg.TenantID, d.cfg.Epoch, fx, now)
 	if err == nil {
+		d.live.note(fx)
 		if d.cfg.CheckInvariants {
 			if cerr := d.board.Check(now); cerr != nil {
 				d.cfg.Logger.Error("routing: invariant violated", "tenant_id", d.cfg.TenantID, "err", cerr)
@@ -275,6 +297,8 @@ func (d *Dispatcher) reload(ctx context.Context) error {
 	if err != nil {
 		return fmt.Errorf("routing: load tenant %s: %w", d.cfg.TenantID, err)
 	}
+	before := d.board.agents
 	fx := d.board.Restore(s, now)
+	d.live.reloaded(before, d.board.agents)
 	return persist(ctx, d.cfg.InTx, d.cfg.TenantID, d.cfg.Epoch, fx, now)
 }

@@ -35,6 +35,9 @@ type EngineConfig struct {
 	Logger  *slog.Logger
 	// Announce, if set, shows offers early (DispatcherConfig.Announce).
 	Announce func(tenantID string, ns []Notice)
+	// Live, if set, receives each tenant's live state for supervisors
+	// (DispatcherConfig.Live).
+	Live func(tenantID string, s *LiveState)
 	// Cluster, if set, routes each tenant on one elected node (ADR 0016).
 	Cluster *Cluster
 }
@@ -158,7 +161,7 @@ func (e *Engine) startDispatcher(ctx context.Context, tenantID string) (*Dispatc
 			return s, Prepare(s)
 		},
 		Now: e.cfg.Now, NewID: e.cfg.NewID, Logger: e.cfg.Logger,
-		Announce: e.announcer(tenantID)})
+		Announce: e.announcer(tenantID), Live: e.liveFor(tenantID)})
 	if err := d.Start(ctx); err != nil {
 		return nil, err
 	}
@@ -171,6 +174,14 @@ func (e *Engine) announcer(tenantID string) func([]Notice) {
 		return nil
 	}
 	return func(ns []Notice) { e.cfg.Announce(tenantID, ns) }
+}
+
+// liveFor returns the tenant's Live, or nil.
+func (e *Engine) liveFor(tenantID string) func(*LiveState) {
+	if e.cfg.Live == nil {
+		return nil
+	}
+	return func(s *LiveState) { e.cfg.Live(tenantID, s) }
 }
 
 func (e *Engine) drop(tenantID string, d *Dispatcher) {
