@@ -350,3 +350,68 @@ func TestSupervisorLiveState(t *testing.T) {
 	})
 	agentWS.none("routing_state", 1500*time.Millisecond)
 }
+
+// TestReopenedConversation: a customer who writes again into a resolved
+// conversation is new work. It stays with its agent while they are
+// signed in (routing counts it in their load); when they are away it is
+// offered to the next agent, and the conversation moves to whoever takes
+// it.
+func TestReopenedConversation(t *testing.T) {
+	t.Parallel()
+	n := start(t, "sqlite")
+	ctx := context.Background()
+	f := n.tenant("Reopened")
+	queue, err := f.Admin.CreateQueue(ctx, map[string]any{"name": "Web"})
+	require.NoError(t, err)
+	ib := n.inbox(f, map[string]any{"default_queue_id": queue.ID})
+	agentWS := n.dialAgent(t, f.Agent.Token)
+	supWS := n.dialAgent(t, f.Supervisor.Token)
+	_, err = f.Agent.SetPresence(ctx, f.AgentID, "available", "")
+	require.NoError(t, err)
+
+	s := n.session(t, ib.Key, nil)
+	v, _, err := n.dialVisitor(t, ib.Key, s.VisitorToken, nil)
+	require.NoError(t, err)
+	v.message(s.ConversationID, "reopen-0001", "Hello")
+	offer := agentWS.next("offer")
+	_, err = f.Agent.AcceptOffer(ctx, offer["offer_id"].(string))
+	require.NoError(t, err)
+	resolve := func() {
+		t.Helper()
+		require.Eventually(t, func() bool { // the conversation becomes the agent's just after the accept
+			return f.Admin.Do(ctx, http.MethodPost, "/api/v1/conversations/"+s.ConversationID+"/status",
+				map[string]any{"status": "resolved"}, nil) == nil
+		}, 5*time.Second, 20*time.Millisecond)
+	}
+	load := func(userID string) float64 {
+		st, err := f.Admin.AgentState(ctx, userID)
+		require.NoError(t, err)
+		return float64(st.Load["chat"])
+	}
+	resolve()
+	require.Eventually(t, func() bool { return load(f.AgentID) == 0 }, 5*time.Second, 20*time.Millisecond)
+
+	// The supervisor is available too, and has waited longer: the work
+	// still stays with its agent.
+	_, err = f.Supervisor.SetPresence(ctx, f.SupID, "available", "")
+	require.NoError(t, err)
+	v.message(s.ConversationID, "reopen-0002", "Me again")
+	require.Equal(t, s.ConversationID, agentWS.next("assigned")["conversation_id"])
+	require.Eventually(t, func() bool { return load(f.AgentID) == 1 }, 5*time.Second, 20*time.Millisecond)
+	supWS.none("offer", 300*time.Millisecond)
+
+	// Away: the next time it goes to the supervisor, and becomes theirs.
+	resolve()
+	_, err = f.Agent.SetPresence(ctx, f.AgentID, "away", "")
+	require.NoError(t, err)
+	v.message(s.ConversationID, "reopen-0003", "Still there?")
+	again := supWS.next("offer")
+	require.Equal(t, s.ConversationID, again["conversation_id"])
+	require.Equal(t, f.AgentID, again["item"].(map[string]any)["sticky_agent_id"], "preferred when back")
+	supWS.send(map[string]any{"type": "accept", "offer_id": again["offer_id"]})
+	require.Eventually(t, func() bool {
+		var c map[string]any
+		require.NoError(t, f.Admin.Do(ctx, http.MethodGet, "/api/v1/conversations/"+s.ConversationID, nil, &c))
+		return c["assignee_id"] == f.SupID
+	}, 5*time.Second, 20*time.Millisecond)
+}

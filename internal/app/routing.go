@@ -192,7 +192,7 @@ func (c *chatRouting) conversationEvent(ctx context.Context, data []byte) error 
 	cv := env.Data.Conversation
 	switch env.Subject {
 	case conversation.EventCreated:
-		return c.route(ctx, env.TenantID, cv)
+		return c.route(ctx, env.TenantID, cv, false)
 	case conversation.EventStatusChanged:
 		switch cv.Status {
 		case conversation.StatusResolved, conversation.StatusSnoozed:
@@ -203,7 +203,7 @@ func (c *chatRouting) conversationEvent(ctx context.Context, data []byte) error 
 			return c.a.Routing.End(ctx, env.TenantID, cv.ID, string(cv.Status))
 		case conversation.StatusOpen:
 			if env.Data.From == string(conversation.StatusResolved) || env.Data.From == string(conversation.StatusSnoozed) {
-				return c.route(ctx, env.TenantID, cv) // reopened: new work
+				return c.route(ctx, env.TenantID, cv, true) // reopened: new work
 			}
 		}
 	case conversation.EventAssigned:
@@ -223,10 +223,12 @@ func ignoreGone(err error) error {
 }
 
 // route sends a conversation to its queue; a conversation already routed
-// (a redelivered event) is left as it is.
-func (c *chatRouting) route(ctx context.Context, tenantID string, cv *conversation.Conversation) error {
+// (a redelivered event) is left as it is. A reopened conversation keeps
+// its agent if they are there (routing counts it in their load), else it
+// waits for them or the next agent free.
+func (c *chatRouting) route(ctx context.Context, tenantID string, cv *conversation.Conversation, reopened bool) error {
 	// The current state decides, not the event's: a conversation resolved
-	// or assigned meanwhile is not routed.
+	// meanwhile, or a new one a person assigned, is not routed.
 	cv, err := c.a.Stores.Conversations.Get(ctx, tenantID, cv.ID)
 	if errors.Is(err, conversation.ErrNotFound) {
 		return nil
@@ -234,7 +236,7 @@ func (c *chatRouting) route(ctx context.Context, tenantID string, cv *conversati
 	if err != nil {
 		return err
 	}
-	if cv.AssigneeID != "" || cv.Status == conversation.StatusResolved || cv.Status == conversation.StatusSnoozed {
+	if (cv.AssigneeID != "" && !reopened) || cv.Status == conversation.StatusResolved || cv.Status == conversation.StatusSnoozed {
 		return nil
 	}
 	ch, err := c.channel(ctx, tenantID, cv.InboxID)
@@ -245,7 +247,7 @@ func (c *chatRouting) route(ctx context.Context, tenantID string, cv *conversati
 		return err
 	}
 	_, err = c.a.Routing.Route(ctx, &routing.Work{TenantID: tenantID, InboxID: cv.InboxID, Channel: ch,
-		Ref: cv.ID, CustomerID: cv.CustomerID, At: c.a.opts.Now()})
+		Ref: cv.ID, CustomerID: cv.CustomerID, Assignee: cv.AssigneeID, At: c.a.opts.Now()})
 	if errors.Is(err, routing.ErrActiveItem) {
 		return nil
 	}

@@ -196,6 +196,16 @@ func (b *Board) SetPresence(userID string, p Presence, reason string, now time.T
 // Enqueue adds a new item to its queue and routes it. The item's ID, Ref,
 // QueueID, Channel and EnqueuedAt must be set.
 func (b *Board) Enqueue(it *Item, now time.Time) ([]Effect, error) {
+	e, err := b.insert(it, now)
+	if err != nil {
+		return nil, err
+	}
+	fx := []Effect{{Kind: EffectQueued, Item: cloneItem(it)}}
+	return append(fx, b.matchItem(e, now)...), nil
+}
+
+// insert puts a new item in its queue's waiting list.
+func (b *Board) insert(it *Item, now time.Time) (*entry, error) {
 	q := b.queues[it.QueueID]
 	if q == nil {
 		return nil, ErrQueueNotFound
@@ -214,8 +224,7 @@ func (b *Board) Enqueue(it *Item, now time.Time) ([]Effect, error) {
 	b.entries[it.ID], b.byRef[it.Ref] = e, e
 	b.waiting[q.ID].insert(e)
 	b.scheduleItem(e, now)
-	fx := []Effect{{Kind: EffectQueued, Item: cloneItem(it)}}
-	return append(fx, b.matchItem(e, now)...), nil
+	return e, nil
 }
 
 // Accept assigns an offered item to the agent it was offered to.

@@ -54,6 +54,10 @@ type Work struct {
 	// Sticky is the customer's last agent, once looked up (StickyKnown).
 	Sticky      string `json:"sticky,omitempty"`
 	StickyKnown bool   `json:"sticky_known,omitempty"`
+	// Assignee is the agent who has the work already (a conversation the
+	// customer reopened): it stays theirs if they are signed in and not
+	// away, else it waits in the queue and they are preferred.
+	Assignee string `json:"assignee,omitempty"`
 }
 
 // Rules returns the tenant's queue rules in order.
@@ -163,6 +167,17 @@ func routed(res *Result, err error) (*Item, error) {
 	return res.Item, nil
 }
 
+// keepWith takes in work that stays with the agent who has it: assigned
+// to them at once, even above their capacity, as a person's assignment.
+func (b *Board) keepWith(it *Item, userID string, now time.Time) ([]Effect, error) {
+	if _, err := b.insert(it, now); err != nil {
+		return nil, err
+	}
+	fx := []Effect{{Kind: EffectQueued, Item: cloneItem(it)}}
+	afx, err := b.Assign(it.Ref, userID, true, now)
+	return append(fx, afx...), err
+}
+
 // route picks the queue for new work and enqueues it (OpRoute).
 func (b *Board) route(w *Work, now time.Time) (*Result, error) {
 	if w == nil || w.Ref == "" || !w.Channel.Valid() {
@@ -172,13 +187,22 @@ func (b *Board) route(w *Work, now time.Time) (*Result, error) {
 	if q == nil {
 		return &Result{}, nil // no queue takes the work
 	}
-	if q.StickySeconds > 0 && w.CustomerID != "" && !w.StickyKnown {
-		since := w.At.Add(-seconds(q.StickySeconds))
-		return &Result{StickySince: &since}, nil
-	}
 	it := &Item{ID: b.newID(), TenantID: w.TenantID, QueueID: q.ID, Channel: w.Channel, Ref: w.Ref,
 		CustomerID: w.CustomerID, Attributes: w.Attributes, EnqueuedAt: w.At, Sticky: w.Sticky}
-	fx, err := b.Enqueue(it, now)
+	var fx []Effect
+	var err error
+	switch a := b.agents[w.Assignee]; {
+	case a != nil && a.Presence != Offline && a.Presence != Away:
+		fx, err = b.keepWith(it, a.UserID, now)
+	case w.Assignee != "":
+		it.Sticky = w.Assignee
+		fx, err = b.Enqueue(it, now)
+	case q.StickySeconds > 0 && w.CustomerID != "" && !w.StickyKnown:
+		since := w.At.Add(-seconds(q.StickySeconds))
+		return &Result{StickySince: &since}, nil
+	default:
+		fx, err = b.Enqueue(it, now)
+	}
 	if err != nil {
 		return nil, err
 	}

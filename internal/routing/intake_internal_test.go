@@ -58,6 +58,21 @@ func TestRouteChoosesQueue(t *testing.T) {
 	require.Equal(t, "bob", it.Sticky)
 	require.Equal(t, "", route(Work{Ref: "c7", InboxID: "in4"}).Item.Sticky, "no customer: nobody to stick to")
 
+	// Reopened work stays with its agent if they are here, above capacity
+	// too; otherwise it waits, preferring them.
+	b.agents["ann"] = &Agent{UserID: "ann", Presence: Available, Capacity: map[Channel]int{ChannelChat: 0},
+		Load: map[Channel]int{}, Skills: map[string]int{}}
+	b.agents["bob"] = &Agent{UserID: "bob", Presence: Away, Capacity: DefaultCapacity(), Load: map[Channel]int{},
+		Skills: map[string]int{}}
+	kept := route(Work{Ref: "c9", InboxID: "in1", Assignee: "ann"})
+	require.Equal(t, Assigned, kept.Item.Status)
+	require.Equal(t, "ann", kept.Item.AgentID)
+	require.True(t, kept.Item.Forced, "above capacity")
+	require.Equal(t, 1, b.agents["ann"].Load[ChannelChat])
+	waits := route(Work{Ref: "c10", InboxID: "in4", CustomerID: "cust", Assignee: "bob"}).Item
+	require.Equal(t, Queued, waits.Status)
+	require.Equal(t, "bob", waits.Sticky, "no need to look up the last agent")
+
 	_, err = b.apply(&Command{Op: OpRoute, Work: &Work{Ref: "c1", InboxID: "in1", Channel: ChannelChat, At: at}}, at)
 	require.ErrorIs(t, err, ErrActiveItem)
 	_, err = b.apply(&Command{Op: OpRoute, Work: &Work{Ref: "c8"}}, at)
