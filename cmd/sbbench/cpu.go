@@ -18,6 +18,7 @@ type cpuSample struct {
 	at                 time.Time
 	server, self       time.Duration
 	busy, total        float64 // machine-wide jiffies from /proc/stat
+	steal              float64 // of busy: time the hypervisor gave to other machines
 	cores              int     // cpuN lines in /proc/stat
 	serverOK, systemOK bool
 }
@@ -31,7 +32,7 @@ func sampleCPU(pid int) cpuSample {
 	if syscall.Getrusage(syscall.RUSAGE_SELF, &ru) == nil {
 		s.self = time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 	}
-	s.busy, s.total, s.cores, s.systemOK = systemCPU()
+	s.busy, s.total, s.steal, s.cores, s.systemOK = systemCPU()
 	return s
 }
 
@@ -64,12 +65,12 @@ func procCPU(pid int) (time.Duration, bool) {
 	return time.Duration(ut+st) * time.Second / clockTicks, true
 }
 
-// systemCPU returns busy and total jiffies over all cores from /proc/stat,
-// and the number of cores.
-func systemCPU() (busy, total float64, cores int, ok bool) {
+// systemCPU returns busy, total and stolen jiffies over all cores from
+// /proc/stat, and the number of cores.
+func systemCPU() (busy, total, steal float64, cores int, ok bool) {
 	b, err := os.ReadFile("/proc/stat")
 	if err != nil {
-		return 0, 0, 0, false
+		return 0, 0, 0, 0, false
 	}
 	line, rest, _ := strings.Cut(string(b), "\n")
 	for l := range strings.Lines(rest) {
@@ -79,12 +80,12 @@ func systemCPU() (busy, total float64, cores int, ok bool) {
 	}
 	f := strings.Fields(line)
 	if len(f) < 5 || f[0] != "cpu" || cores == 0 {
-		return 0, 0, 0, false
+		return 0, 0, 0, 0, false
 	}
 	for i, v := range f[1:] {
 		n, err := strconv.ParseFloat(v, 64)
 		if err != nil {
-			return 0, 0, 0, false
+			return 0, 0, 0, 0, false
 		}
 		// user nice system idle iowait irq softirq steal guest guest_nice;
 		// guest time is already counted in user.
@@ -95,8 +96,11 @@ func systemCPU() (busy, total float64, cores int, ok bool) {
 		if i != 3 && i != 4 {
 			busy += n
 		}
+		if i == 7 {
+			steal = n
+		}
 	}
-	return busy, total, cores, true
+	return busy, total, steal, cores, true
 }
 
 // cpuReport describes the CPU used between a and b for n requests as
@@ -121,6 +125,8 @@ func cpuReport(a, b cpuSample, n int) string {
 			other := busyFrac*cores*wall.Seconds() - server.Seconds() - self.Seconds()
 			parts = append(parts, fmt.Sprintf("other_cpu_s=%.2f", max(other, 0)))
 		}
+		// Stolen time is part of other: cores the hypervisor lent away.
+		parts = append(parts, fmt.Sprintf("steal_cpu_s=%.2f", (b.steal-a.steal)/float64(clockTicks)))
 	}
 	return strings.Join(parts, " ")
 }
