@@ -10,7 +10,7 @@ VERSION ?= $(shell git describe --always --dirty 2>/dev/null || echo dev)
 # Benchmarks run long enough to be stable but short enough for a laptop.
 BENCHTIME ?= 500ms
 
-.PHONY: help build run test test/race test/strict ci lint fmt vet docs/errors bench clean
+.PHONY: help build run test test/race test/strict ci lint fmt vet docs/errors bench clean ui ui/dev
 
 help: ## list targets
 	@awk 'BEGIN {FS = ":.*## "; printf "Usage: make <target>\n\nTargets:\n"} \
@@ -30,6 +30,12 @@ test/race: ## run all tests with the race detector
 
 test/strict: ## run all tests, failing instead of skipping when PostgreSQL is missing
 	SWITCHBOARD_TEST_STRICT=1 $(GO) test ./...
+
+ui: ## rebuild the web app (ui/) into internal/web/dist, which the binary embeds; commit the result
+	cd ui && npm install --no-audit --no-fund --loglevel=error && npm run build
+
+ui/dev: ## serve the web app with hot reload on :5173 against a server on :8080 (make run)
+	cd ui && npm run dev
 
 ci: ## run the CI script (starts PostgreSQL, gofmt, vet, strict tests)
 	./.ci/run

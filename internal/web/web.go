@@ -1,6 +1,6 @@
-// Package web serves the browser-facing pages embedded in the binary from
-// dist/. Unknown paths fall back to index.html so that client-side routes of
-// the single-page app work on reload.
+// Package web serves the web app (ui/, built into dist/ and embedded in
+// the binary). Unknown paths get index.html so that the app's own routes
+// work on reload; hashed assets are cached for good, the page never.
 package web
 
 import (
@@ -14,6 +14,11 @@ import (
 //go:embed dist
 var dist embed.FS
 
+// contentSecurityPolicy allows the app's own scripts, styles, images and
+// connections (the REST API and the agent socket) and nothing else.
+const contentSecurityPolicy = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; " +
+	"media-src 'self' blob:; connect-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'"
+
 // Handler serves dist/.
 func Handler() http.Handler {
 	root, err := fs.Sub(dist, "dist")
@@ -26,20 +31,18 @@ func Handler() http.Handler {
 			http.Error(w, "method not allowed", http.StatusMethodNotAllowed)
 			return
 		}
-		w.Header().Set("X-Content-Type-Options", "nosniff")
-		w.Header().Set("Referrer-Policy", "no-referrer")
+		h := w.Header()
+		h.Set("X-Content-Type-Options", "nosniff")
+		h.Set("Referrer-Policy", "no-referrer")
+		h.Set("Content-Security-Policy", contentSecurityPolicy)
 		name := strings.TrimPrefix(path.Clean(r.URL.Path), "/")
-		if name == "" {
-			name = "index.html"
-		}
-		if _, err := fs.Stat(root, name); err != nil {
-			if _, err := fs.Stat(root, name+".html"); err == nil {
-				r = r.Clone(r.Context())
-				r.URL.Path = "/" + name + ".html"
-			} else {
-				r = r.Clone(r.Context())
-				r.URL.Path = "/"
-			}
+		if _, err := fs.Stat(root, name); err != nil || name == "" || name == "index.html" {
+			// The app's page, for any of its routes.
+			h.Set("Cache-Control", "no-cache")
+			r = r.Clone(r.Context())
+			r.URL.Path = "/"
+		} else if strings.HasPrefix(name, "assets/") {
+			h.Set("Cache-Control", "public, max-age=31536000, immutable") // names carry a content hash
 		}
 		files.ServeHTTP(w, r)
 	})

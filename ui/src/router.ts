@@ -1,0 +1,30 @@
+// Routes. Every page but the login needs a session; pages that need a
+// permission name it in meta.perm.
+import { createRouter, createWebHistory } from 'vue-router';
+import { can, load, session, type Permission } from './session';
+import LoginView from './views/LoginView.vue';
+
+declare module 'vue-router' {
+  interface RouteMeta {
+    public?: boolean;
+    perm?: Permission;
+  }
+}
+
+export const router = createRouter({
+  history: createWebHistory(),
+  routes: [
+    { path: '/login', name: 'login', component: LoginView, meta: { public: true } },
+    { path: '/invite', name: 'invite', component: () => import('./views/InviteView.vue'), meta: { public: true } },
+    { path: '/', name: 'home', component: () => import('./views/HomeView.vue') },
+    { path: '/:rest(.*)*', name: 'not-found', component: () => import('./views/NotFoundView.vue') },
+  ],
+});
+
+router.beforeEach(async (to) => {
+  if (!session.checked) await load().catch(() => false);
+  if (to.meta.public) return session.me && to.name === 'login' ? { name: 'home' } : true;
+  if (!session.me) return { name: 'login', query: to.fullPath === '/' ? {} : { next: to.fullPath } };
+  if (to.meta.perm && !can(to.meta.perm)) return { name: 'home' };
+  return true;
+});

@@ -1,0 +1,39 @@
+// Who is signed in. The session lives in an HttpOnly cookie that the
+// server sets at login; the app asks /api/v1/me who that is.
+import { computed, reactive } from 'vue';
+import { api, ok, type Schemas } from './api/client';
+
+export type Me = Schemas['Me'];
+export type Permission = Schemas['Permission'];
+
+export const session = reactive<{ me: Me | null; checked: boolean }>({ me: null, checked: false });
+
+/** load asks the server who is signed in; false when nobody is. */
+export async function load(): Promise<boolean> {
+  const r = await api.GET('/api/v1/me');
+  session.me = r.response.ok && r.data ? r.data : null;
+  session.checked = true;
+  return session.me !== null;
+}
+
+export async function login(email: string, password: string) {
+  const s = await ok(api.POST('/api/v1/auth/login', { body: { email, password } }));
+  session.me = s.user;
+  session.checked = true;
+}
+
+export async function logout() {
+  await api.POST('/api/v1/auth/logout').catch(() => undefined);
+  forget();
+}
+
+/** forget drops the local state of a session the server no longer has. */
+export function forget() {
+  session.me = null;
+}
+
+export function can(p: Permission): boolean {
+  return session.me?.permissions.includes(p) ?? false;
+}
+
+export const signedIn = computed(() => session.me !== null);
