@@ -73,6 +73,17 @@ func TestBrowserWidget(t *testing.T) {
 		"channel": "webchat", "name": "Browser queue test", "default_queue_id": queue.ID,
 	}, &queued))
 
+	// A third inbox routes to a queue the agent serves once available: the
+	// app's workspace test takes its chats (app-workspace.test.mjs).
+	appQueue, err := f.Admin.CreateQueue(ctx, map[string]any{"name": "Browser app queue"})
+	require.NoError(t, err)
+	var routed struct {
+		Key string `json:"key"`
+	}
+	require.NoError(t, f.Admin.Do(ctx, http.MethodPost, "/api/v1/inboxes", map[string]any{
+		"channel": "webchat", "name": "Browser app test", "default_queue_id": appQueue.ID, "member_ids": []string{f.AgentID},
+	}, &routed))
+
 	artifacts := t.TempDir()
 	if dir := os.Getenv("SWITCHBOARD_TEST_ARTIFACTS"); dir != "" {
 		artifacts = filepath.Join(dir, "browser")
@@ -89,6 +100,7 @@ func TestBrowserWidget(t *testing.T) {
 		"SB_INBOX_KEY="+inbox.Key,
 		"SB_INBOX_ID="+inbox.ID,
 		"SB_QUEUE_INBOX_KEY="+queued.Key,
+		"SB_ROUTED_INBOX_KEY="+routed.Key,
 		"SB_AGENT_EMAIL="+f.Emails["agent"],
 		"SB_AGENT_PASSWORD="+testPassword,
 		"SB_ARTIFACTS="+artifacts,

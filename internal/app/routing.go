@@ -179,9 +179,10 @@ func (c *chatRouting) Stop() {
 }
 
 type envelope[T any] struct {
-	Subject  string `json:"subject"`
-	TenantID string `json:"tenant_id"`
-	Data     T      `json:"data"`
+	Subject  string    `json:"subject"`
+	TenantID string    `json:"tenant_id"`
+	At       time.Time `json:"at"`
+	Data     T         `json:"data"`
 }
 
 func (c *chatRouting) conversationEvent(ctx context.Context, data []byte) error {
@@ -192,7 +193,7 @@ func (c *chatRouting) conversationEvent(ctx context.Context, data []byte) error 
 	cv := env.Data.Conversation
 	switch env.Subject {
 	case conversation.EventCreated:
-		return c.route(ctx, env.TenantID, cv, false)
+		return c.route(ctx, env.TenantID, cv, time.Time{})
 	case conversation.EventStatusChanged:
 		switch cv.Status {
 		case conversation.StatusResolved, conversation.StatusSnoozed:
@@ -203,7 +204,7 @@ func (c *chatRouting) conversationEvent(ctx context.Context, data []byte) error 
 			return c.a.Routing.End(ctx, env.TenantID, cv.ID, string(cv.Status))
 		case conversation.StatusOpen:
 			if env.Data.From == string(conversation.StatusResolved) || env.Data.From == string(conversation.StatusSnoozed) {
-				return c.route(ctx, env.TenantID, cv, true) // reopened: new work
+				return c.route(ctx, env.TenantID, cv, env.At) // reopened: new work
 			}
 		}
 	case conversation.EventAssigned:
@@ -223,10 +224,11 @@ func ignoreGone(err error) error {
 }
 
 // route sends a conversation to its queue; a conversation already routed
-// (a redelivered event) is left as it is. A reopened conversation keeps
-// its agent if they are there (routing counts it in their load), else it
-// waits for them or the next agent free.
-func (c *chatRouting) route(ctx context.Context, tenantID string, cv *conversation.Conversation, reopened bool) error {
+// (a redelivered event) is left as it is. A conversation reopened at
+// reopenedAt keeps its agent if they are there (routing counts it in their
+// load), else it waits for them or the next agent free.
+func (c *chatRouting) route(ctx context.Context, tenantID string, cv *conversation.Conversation, reopenedAt time.Time) error {
+	reopened := !reopenedAt.IsZero()
 	// The current state decides, not the event's: a conversation resolved
 	// meanwhile, or a new one a person assigned, is not routed.
 	cv, err := c.a.Stores.Conversations.Get(ctx, tenantID, cv.ID)
@@ -248,10 +250,32 @@ func (c *chatRouting) route(ctx context.Context, tenantID string, cv *conversati
 	}
 	_, err = c.a.Routing.Route(ctx, &routing.Work{TenantID: tenantID, InboxID: cv.InboxID, Channel: ch,
 		Ref: cv.ID, CustomerID: cv.CustomerID, Assignee: cv.AssigneeID, At: c.a.opts.Now()})
+	if errors.Is(err, routing.ErrActiveItem) && reopened {
+		return c.replaceStale(ctx, tenantID, cv, reopenedAt)
+	}
 	if errors.Is(err, routing.ErrActiveItem) {
 		return nil
 	}
 	return err
+}
+
+// replaceStale handles a reopened conversation whose earlier work is still
+// active: its resolve was handled after the reopen (events of a
+// conversation are handled in parallel) and so left the work running.
+// Work from before the reopen is ended and the conversation routed anew;
+// work from after it is this event's own, routed on an earlier delivery.
+func (c *chatRouting) replaceStale(ctx context.Context, tenantID string, cv *conversation.Conversation, reopenedAt time.Time) error {
+	it, err := c.a.Routing.Work(ctx, tenantID, cv.ID)
+	if errors.Is(err, routing.ErrItemNotFound) {
+		return errors.New("routing: work ended meanwhile; route again") // redelivered
+	}
+	if err != nil || !it.EnqueuedAt.Before(reopenedAt) {
+		return err
+	}
+	if err := c.a.Routing.End(ctx, tenantID, cv.ID, "reopened"); err != nil {
+		return err
+	}
+	return c.route(ctx, tenantID, cv, reopenedAt)
 }
 
 // channel returns the routing channel of an inbox.

@@ -213,6 +213,15 @@ func (b *Board) route(w *Work, now time.Time) (*Result, error) {
 	return res, nil
 }
 
+// Work returns the active routed work for ref (ErrItemNotFound if none).
+func (s *Service) Work(ctx context.Context, tenantID, ref string) (*Item, error) {
+	res, err := s.cfg.Engine.Execute(ctx, tenantID, &Command{Op: OpItem, Ref: ref})
+	if err != nil {
+		return nil, err
+	}
+	return res.Item, nil
+}
+
 // End finishes the routed work for ref (resolved, closed, hung up).
 func (s *Service) End(ctx context.Context, tenantID, ref, reason string) error {
 	_, err := s.cfg.Engine.Execute(ctx, tenantID, &Command{Op: OpEnd, Ref: ref, Reason: reason})

@@ -16,7 +16,9 @@ export const router = createRouter({
   routes: [
     { path: '/login', name: 'login', component: LoginView, meta: { public: true } },
     { path: '/invite', name: 'invite', component: () => import('./views/InviteView.vue'), meta: { public: true } },
-    { path: '/', name: 'home', component: () => import('./views/HomeView.vue') },
+    { path: '/', name: 'home', redirect: { name: 'workspace' } },
+    { path: '/workspace/:id?', name: 'workspace', component: () => import('./views/WorkspaceView.vue'), meta: { perm: 'conversations.read' } },
+    { path: '/welcome', name: 'welcome', component: () => import('./views/HomeView.vue') },
     { path: '/:rest(.*)*', name: 'not-found', component: () => import('./views/NotFoundView.vue') },
   ],
 });
@@ -25,6 +27,6 @@ router.beforeEach(async (to) => {
   if (!session.checked) await load().catch(() => false);
   if (to.meta.public) return session.me && to.name === 'login' ? { name: 'home' } : true;
   if (!session.me) return { name: 'login', query: to.fullPath === '/' ? {} : { next: to.fullPath } };
-  if (to.meta.perm && !can(to.meta.perm)) return { name: 'home' };
+  if (to.meta.perm && !can(to.meta.perm)) return { name: 'welcome' };
   return true;
 });

@@ -24,6 +24,10 @@ export const i18n = createI18n({
   locale: initial(),
   fallbackLocale: 'en',
   messages: { en, 'zh-CN': zhCN },
+  datetimeFormats: {
+    en: { short: { month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit' } },
+    'zh-CN': { short: { month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit', hour12: false } },
+  },
 });
 document.documentElement.lang = i18n.global.locale.value;
 

@@ -1,0 +1,78 @@
+// The agent workspace end to end: an agent signs in to the app and goes
+// available; a visitor writes from the widget; the chat is offered to the
+// agent, who accepts it, reads the question and answers; the visitor sees
+// the answer. Then the agent writes a private note (never shown to the
+// visitor), resolves the conversation and goes offline.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { Agent, env, launch, sendAsVisitor, shooter, unique, widget } from './harness.mjs';
+
+const routedKey = process.env.SB_ROUTED_INBOX_KEY;
+
+test('workspace: offer, accept, answer', { skip: !routedKey && 'SB_ROUTED_INBOX_KEY is not set' }, async () => {
+  const browser = await launch();
+  const agentAPI = await Agent.login();
+  const me = await agentAPI.api('GET', '/api/v1/me');
+  try {
+    const app = await (await browser.newContext({ locale: 'en-US', viewport: { width: 1280, height: 800 } })).newPage();
+    const shot = shooter('app-workspace');
+    await app.goto(`${env.base}/`);
+    await app.getByTestId('login-email').fill(env.agentEmail);
+    await app.getByTestId('login-password').fill(env.agentPassword);
+    await app.getByTestId('login-submit').click();
+    const presence = app.getByTestId('presence-toggle');
+    await presence.waitFor();
+    await app.waitForFunction(() => !document.querySelector('[data-testid="presence-toggle"]').disabled);
+    await presence.selectOption('available');
+    await app.waitForFunction(() => document.querySelector('[data-presence]')?.dataset.presence === 'available');
+    await shot(app, 'available');
+
+    const visitor = await (await browser.newContext({ locale: 'en-US' })).newPage();
+    await visitor.goto(`${env.base}/widget/demo?inbox=${encodeURIComponent(routedKey)}`);
+    const wg = widget(visitor);
+    await wg.launcher.click();
+    await wg.input.waitFor({ state: 'visible' });
+    const question = unique('Where is my parcel?');
+    await sendAsVisitor(visitor, question);
+
+    // The offer appears with a countdown; accepting opens the conversation.
+    const accept = app.getByTestId('offer-accept');
+    await accept.waitFor({ timeout: 10000 });
+    await shot(app, 'offer');
+    await accept.click();
+    await app.getByTestId('offer').waitFor({ state: 'detached' });
+    await app.waitForURL(/\/workspace\/[^/]+$/);
+    const list = app.getByTestId('message-list');
+    await list.getByText(question).waitFor();
+    await app.getByTestId('list-filter-mine').click();
+    await app.getByTestId('conversation-item').first().waitFor();
+    await shot(app, 'accepted');
+
+    const answer = unique('It arrives tomorrow');
+    await app.getByTestId('composer').fill(answer);
+    await app.getByTestId('composer-send').click();
+    await list.locator('[data-testid="message"]:not(.pending)').filter({ hasText: answer }).waitFor();
+    await wg.message(answer).first().waitFor({ state: 'visible', timeout: 10000 });
+    await shot(visitor, 'visitor-sees-answer');
+    await shot(app, 'answered');
+
+    // Enter sends; a private note stays internal.
+    const note = unique('Customer is polite');
+    await app.getByTestId('composer-note').check();
+    await app.getByTestId('composer').fill(note);
+    await app.getByTestId('composer').press('Enter');
+    await list.locator('.note:not(.pending)').filter({ hasText: note }).waitFor();
+    const shown = await app.getByTestId('message').count();
+    assert.ok(shown >= 3, `question, answer and note are shown (${shown})`);
+
+    await app.getByTestId('resolve').click();
+    await app.getByTestId('reopen').waitFor();
+    await shot(app, 'resolved');
+    await visitor.waitForTimeout(300);
+    assert.equal(await wg.message(note).count(), 0, 'the visitor never sees a private note');
+  } finally {
+    // Later tests expect nobody to take routed work.
+    await agentAPI.api('PUT', `/api/v1/agents/${me.id}/presence`, { status: 'offline' }).catch(() => undefined);
+    await browser.close();
+  }
+});

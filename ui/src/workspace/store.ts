@@ -1,0 +1,247 @@
+// The agent workspace's state: the conversation list, the open
+// conversation's messages, offers and the agent's presence, kept live from
+// the agent socket and filled from the REST API.
+import { computed, reactive } from 'vue';
+import { api, ok, type Schemas } from '../api/client';
+import * as rt from '../realtime';
+import { session } from '../session';
+
+export type Conversation = Schemas['Conversation'];
+export type Message = Schemas['Message'];
+export type WorkItem = Schemas['WorkItem'];
+export type AgentState = Schemas['AgentState'];
+export type Filter = 'mine' | 'unassigned' | 'all';
+export type Offer = { offer_id: string; conversation_id: string; expires_at: string; item: WorkItem };
+/** A message as shown: stored, or on its way (no seq yet). */
+export type Shown = Message & { pending?: boolean; failed?: boolean };
+
+const pageSize = 50;
+
+export const ws = reactive({
+  filter: 'mine' as Filter,
+  conversations: new Map<string, Conversation>(),
+  listLoaded: false,
+  next: null as string | null,
+  openID: '',
+  messages: [] as Shown[], // the open conversation's, in seq order; pending ones last
+  olderLeft: false, // earlier messages exist
+  offers: new Map<string, Offer>(),
+  state: null as AgentState | null,
+  typing: '' as string, // who is typing in the open conversation
+  names: new Map<string, string>(), // user ID → name, for system messages
+});
+
+/** loadNames reads the tenant's users' names once (agents may read users). */
+export async function loadNames() {
+  let cursor: string | undefined;
+  do {
+    const page = await ok(api.GET('/api/v1/users', { params: { query: { limit: 200, cursor } } }));
+    for (const u of page.data) ws.names.set(u.id, u.name);
+    cursor = page.next_cursor ?? undefined;
+  } while (cursor);
+}
+
+// The agent's load changes with offers and assignments; their state is read
+// again shortly after (coalesced).
+let stateTimer: ReturnType<typeof setTimeout> | undefined;
+function refreshState() {
+  clearTimeout(stateTimer);
+  stateTimer = setTimeout(() => void loadPresence().catch(() => undefined), 300);
+}
+
+const me = () => session.me?.id ?? '';
+
+/** The list for the current filter, most recent activity first. */
+export const listed = computed(() => {
+  const out = [...ws.conversations.values()].filter((c) => {
+    if (c.status === 'resolved') return false;
+    if (ws.filter === 'mine') return c.assignee_id === me();
+    if (ws.filter === 'unassigned') return !c.assignee_id;
+    return true;
+  });
+  return out.sort((a, b) => (b.last_message_at ?? b.created_at).localeCompare(a.last_message_at ?? a.created_at));
+});
+
+export const unread = (c: Conversation) => Math.max(0, c.last_seq - c.agent_read_seq);
+
+export async function loadList(more = false) {
+  const assignee = ws.filter === 'all' ? undefined : ws.filter === 'mine' ? 'me' : 'unassigned';
+  const page = await ok(api.GET('/api/v1/conversations', {
+    params: { query: { limit: 100, assignee, cursor: more ? (ws.next ?? undefined) : undefined } },
+  }));
+  for (const c of page.data) ws.conversations.set(c.id, c);
+  ws.next = page.next_cursor ?? null;
+  ws.listLoaded = true;
+}
+
+export async function setFilter(f: Filter) {
+  ws.filter = f;
+  await loadList();
+}
+
+/** open shows a conversation: its last page of messages, then live ones. */
+export async function open(id: string) {
+  ws.openID = id;
+  ws.messages = [];
+  ws.typing = '';
+  let c = ws.conversations.get(id);
+  if (!c) {
+    c = await ok(api.GET('/api/v1/conversations/{id}', { params: { path: { id } } }));
+    ws.conversations.set(id, c);
+  }
+  const page = await ok(api.GET('/api/v1/conversations/{id}/messages', {
+    params: { path: { id }, query: { before_seq: c.last_seq + 1, limit: pageSize } },
+  }));
+  if (ws.openID !== id) return;
+  merge(page.data);
+  ws.olderLeft = (ws.messages[0]?.seq ?? 1) > 1;
+  markRead();
+}
+
+/** older loads the page before the first message shown. */
+export async function older() {
+  const id = ws.openID;
+  const first = ws.messages.find((m) => !m.pending)?.seq;
+  if (!id || !first || first <= 1) return;
+  const page = await ok(api.GET('/api/v1/conversations/{id}/messages', {
+    params: { path: { id }, query: { before_seq: first, limit: pageSize } },
+  }));
+  if (ws.openID !== id) return;
+  merge(page.data);
+  ws.olderLeft = (ws.messages[0]?.seq ?? 1) > 1;
+}
+
+/** merge adds stored messages, once each, in seq order; an ack's message replaces its pending one. */
+function merge(ms: Message[]) {
+  const bySeq = new Map(ws.messages.filter((m) => !m.pending).map((m) => [m.seq, m as Shown]));
+  const clientIDs = new Set(ms.map((m) => m.client_id).filter(Boolean));
+  for (const m of ms) bySeq.set(m.seq, m);
+  const pending = ws.messages.filter((m) => m.pending && !clientIDs.has(m.client_id));
+  ws.messages = [...[...bySeq.values()].sort((a, b) => a.seq - b.seq), ...pending];
+}
+
+function markRead() {
+  const c = ws.conversations.get(ws.openID);
+  const last = ws.messages.filter((m) => !m.pending).at(-1)?.seq ?? 0;
+  if (!c || last <= c.agent_read_seq || document.hidden) return;
+  c.agent_read_seq = last;
+  rt.send({ type: 'read', conversation_id: c.id, seq: last });
+}
+
+/** send posts a reply or a private note, shown at once and confirmed by its ack. */
+export async function send(text: string, isPrivate: boolean) {
+  const id = ws.openID;
+  const clientID = crypto.randomUUID();
+  const shown: Shown = {
+    id: clientID, conversation_id: id, seq: 0, sender_type: 'agent', sender_id: me(), sender_name: session.me?.name,
+    text, private: isPrivate, client_id: clientID, attachments: [], created_at: new Date().toISOString(), pending: true,
+  };
+  ws.messages = [...ws.messages, shown];
+  try {
+    await rt.sendMessage({ type: 'message', client_id: clientID, conversation_id: id, text, private: isPrivate });
+  } catch {
+    const m = ws.messages.find((x) => x.client_id === clientID && x.pending);
+    if (m) m.failed = true;
+  }
+}
+
+export async function setStatus(id: string, status: 'open' | 'resolved') {
+  const c = await ok(api.POST('/api/v1/conversations/{id}/status', { params: { path: { id } }, body: { status } }));
+  ws.conversations.set(c.id, c);
+}
+
+export async function loadPresence() {
+  ws.state = await ok(api.GET('/api/v1/agents/{id}/state', { params: { path: { id: me() } } }));
+  ws.offers.clear();
+  for (const it of ws.state.offers) {
+    ws.offers.set(it.offer_id!, { offer_id: it.offer_id!, conversation_id: it.ref, expires_at: it.expires_at!, item: it });
+  }
+}
+
+export async function setPresence(status: 'available' | 'away' | 'offline', reason?: string) {
+  ws.state = await ok(api.PUT('/api/v1/agents/{id}/presence', {
+    params: { path: { id: me() } }, body: reason ? { status, reason } : { status },
+  }));
+}
+
+export function accept(offerID: string) {
+  rt.send({ type: 'accept', offer_id: offerID });
+}
+
+export function decline(offerID: string) {
+  rt.send({ type: 'decline', offer_id: offerID });
+  ws.offers.delete(offerID);
+}
+
+/** follow wires the socket's frames into the state; it returns the unsubscribe. */
+export function follow(): () => void {
+  const offs = [
+    rt.on('open', () => {
+      // After a reconnect: catch up on the list, the open conversation and offers.
+      void loadList().catch(() => undefined);
+      void loadPresence().catch(() => undefined);
+      const last = ws.messages.filter((m) => !m.pending).at(-1)?.seq;
+      if (ws.openID) rt.send({ type: 'resume', conversation_id: ws.openID, after_seq: last ?? 0 });
+    }),
+    rt.on('conversation', (f) => {
+      const c = f.conversation as Conversation;
+      const had = ws.conversations.get(c.id);
+      ws.conversations.set(c.id, had ? { ...had, ...c } : c);
+    }),
+    rt.on('message', (f) => {
+      const m = f.message as Message;
+      const c = ws.conversations.get(m.conversation_id);
+      if (c) {
+        c.last_seq = Math.max(c.last_seq, m.seq);
+        c.last_message_at = m.created_at;
+      } else {
+        void ok(api.GET('/api/v1/conversations/{id}', { params: { path: { id: m.conversation_id } } }))
+          .then((x) => ws.conversations.set(x.id, x)).catch(() => undefined);
+      }
+      if (m.conversation_id === ws.openID) {
+        merge([m]);
+        if (m.sender_type === 'visitor') ws.typing = '';
+        markRead();
+      }
+    }),
+    rt.on('typing', (f) => {
+      if (f.conversation_id === ws.openID) ws.typing = f.typing ? String(f.name || '') || '…' : '';
+    }),
+    rt.on('offer', (f) => {
+      const o = f as unknown as Offer;
+      ws.offers.set(o.offer_id, o);
+      notify(o);
+      refreshState();
+    }),
+    rt.on('offer_ended', (f) => {
+      ws.offers.delete(String(f.offer_id));
+      refreshState();
+    }),
+    rt.on('assigned', refreshState),
+    rt.on('offer_declined', (f) => void ws.offers.delete(String(f.offer_id))),
+    rt.on('offer_accepted', (f) => {
+      ws.offers.delete(String(f.offer_id));
+      refreshState();
+      const it = f.item as WorkItem;
+      const c = ws.conversations.get(it.ref);
+      if (c) c.assignee_id = me(); // the conversation event confirms it
+    }),
+    rt.on('error', (f) => {
+      if (typeof f.offer_id === 'string' || f.code === 'offer_gone') ws.offers.delete(String(f.offer_id ?? ''));
+    }),
+    rt.on('presence', (f) => {
+      if (ws.state) Object.assign(ws.state, { presence: f.presence, reason: f.reason ?? '', since: f.since });
+    }),
+  ];
+  document.addEventListener('visibilitychange', markRead);
+  return () => {
+    offs.forEach((off) => off());
+    document.removeEventListener('visibilitychange', markRead);
+  };
+}
+
+/** notify tells an agent who is looking elsewhere about a new offer. */
+function notify(o: Offer) {
+  if (!document.hidden || !('Notification' in window) || Notification.permission !== 'granted') return;
+  new Notification('Switchboard', { body: o.conversation_id, tag: o.offer_id });
+}
