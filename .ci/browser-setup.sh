@@ -38,7 +38,7 @@ fi
 for dir in e2e/browser ui; do
   stamp="$dir/node_modules/.switchboard-lock"
   if ! cmp -s "$dir/package-lock.json" "$stamp"; then
-    echo "browser-setup: npm ci in $dir"
+    echo "browser-setup: npm install in $dir"
     # npm install, not npm ci: the registry mirror here lacks some other
     # platforms' optional packages (rollup's), which keeps them out of the
     # lock file, and npm ci refuses such a lock. npm install installs the
