@@ -101,6 +101,7 @@ func TestBrowserWidget(t *testing.T) {
 		"SB_INBOX_ID="+inbox.ID,
 		"SB_QUEUE_INBOX_KEY="+queued.Key,
 		"SB_ROUTED_INBOX_KEY="+routed.Key,
+		"SB_SUPERVISOR_EMAIL="+f.Emails["supervisor"],
 		"SB_AGENT_EMAIL="+f.Emails["agent"],
 		"SB_AGENT_PASSWORD="+testPassword,
 		"SB_ARTIFACTS="+artifacts,

@@ -1,8 +1,9 @@
 // The agent workspace end to end: an agent signs in to the app and goes
 // available; a visitor writes from the widget; the chat is offered to the
 // agent, who accepts it, reads the question and answers; the visitor sees
-// the answer. Then the agent writes a private note (never shown to the
-// visitor), resolves the conversation and goes offline.
+// the answer. A supervisor watches the queue's count on the wallboard.
+// Then the agent writes a private note (never shown to the visitor),
+// resolves the conversation and goes offline.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Agent, env, launch, sendAsVisitor, shooter, unique, widget } from './harness.mjs';
@@ -27,6 +28,19 @@ test('workspace: offer, accept, answer', { skip: !routedKey && 'SB_ROUTED_INBOX_
     await app.waitForFunction(() => document.querySelector('[data-presence]')?.dataset.presence === 'available');
     await shot(app, 'available');
 
+    // The supervisor's wallboard, in another browser.
+    const sup = await (await browser.newContext({ locale: 'en-US', viewport: { width: 1280, height: 800 } })).newPage();
+    await sup.goto(`${env.base}/wallboard`);
+    await sup.getByTestId('login-email').fill(process.env.SB_SUPERVISOR_EMAIL);
+    await sup.getByTestId('login-password').fill(env.agentPassword);
+    await sup.getByTestId('login-submit').click();
+    const queueCard = sup.getByTestId('wallboard-queue').filter({ hasText: 'Browser app queue' });
+    await queueCard.waitFor();
+    assert.equal(await queueCard.getAttribute('data-waiting'), '0');
+    const agentRow = sup.locator(`[data-testid="wallboard-agent"][data-agent="${me.id}"]`);
+    await agentRow.waitFor();
+    assert.equal(await agentRow.getAttribute('data-presence'), 'available');
+
     const visitor = await (await browser.newContext({ locale: 'en-US' })).newPage();
     await visitor.goto(`${env.base}/widget/demo?inbox=${encodeURIComponent(routedKey)}`);
     const wg = widget(visitor);
@@ -39,8 +53,15 @@ test('workspace: offer, accept, answer', { skip: !routedKey && 'SB_ROUTED_INBOX_
     const accept = app.getByTestId('offer-accept');
     await accept.waitFor({ timeout: 10000 });
     await shot(app, 'offer');
+    // Offered work still waits for an answer: the wallboard counts it.
+    await sup.waitForFunction((name) => [...document.querySelectorAll('[data-testid="wallboard-queue"]')]
+      .some((q) => q.textContent.includes(name) && q.dataset.waiting === '1'), 'Browser app queue', { timeout: 10000 });
+    await shot(sup, 'wallboard-waiting');
     await accept.click();
     await app.getByTestId('offer').waitFor({ state: 'detached' });
+    await sup.waitForFunction((name) => [...document.querySelectorAll('[data-testid="wallboard-queue"]')]
+      .some((q) => q.textContent.includes(name) && q.dataset.waiting === '0'), 'Browser app queue', { timeout: 10000 });
+    await shot(sup, 'wallboard-answered');
     await app.waitForURL(/\/workspace\/[^/]+$/);
     const list = app.getByTestId('message-list');
     await list.getByText(question).waitFor();

@@ -18,6 +18,7 @@ export const router = createRouter({
     { path: '/invite', name: 'invite', component: () => import('./views/InviteView.vue'), meta: { public: true } },
     { path: '/', name: 'home', redirect: { name: 'workspace' } },
     { path: '/workspace/:id?', name: 'workspace', component: () => import('./views/WorkspaceView.vue'), meta: { perm: 'conversations.read' } },
+    { path: '/wallboard', name: 'wallboard', component: () => import('./views/WallboardView.vue'), meta: { perm: 'routing.monitor' } },
     { path: '/welcome', name: 'welcome', component: () => import('./views/HomeView.vue') },
     { path: '/:rest(.*)*', name: 'not-found', component: () => import('./views/NotFoundView.vue') },
   ],
