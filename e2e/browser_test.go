@@ -102,6 +102,7 @@ func TestBrowserWidget(t *testing.T) {
 		"SB_QUEUE_INBOX_KEY="+queued.Key,
 		"SB_ROUTED_INBOX_KEY="+routed.Key,
 		"SB_SUPERVISOR_EMAIL="+f.Emails["supervisor"],
+		"SB_ADMIN_EMAIL="+f.Emails["admin"],
 		"SB_AGENT_EMAIL="+f.Emails["agent"],
 		"SB_AGENT_PASSWORD="+testPassword,
 		"SB_ARTIFACTS="+artifacts,

@@ -19,6 +19,13 @@ export const router = createRouter({
     { path: '/', name: 'home', redirect: { name: 'workspace' } },
     { path: '/workspace/:id?', name: 'workspace', component: () => import('./views/WorkspaceView.vue'), meta: { perm: 'conversations.read' } },
     { path: '/wallboard', name: 'wallboard', component: () => import('./views/WallboardView.vue'), meta: { perm: 'routing.monitor' } },
+    {
+      path: '/admin', name: 'admin', component: () => import('./views/AdminView.vue'),
+      children: [
+        { path: 'users', name: 'admin-users', component: () => import('./admin/UsersAdmin.vue'), meta: { perm: 'users.write' } },
+        { path: 'queues', name: 'admin-queues', component: () => import('./admin/QueuesAdmin.vue'), meta: { perm: 'queues.write' } },
+      ],
+    },
     { path: '/welcome', name: 'welcome', component: () => import('./views/HomeView.vue') },
     { path: '/:rest(.*)*', name: 'not-found', component: () => import('./views/NotFoundView.vue') },
   ],
@@ -29,5 +36,7 @@ router.beforeEach(async (to) => {
   if (to.meta.public) return session.me && to.name === 'login' ? { name: 'home' } : true;
   if (!session.me) return { name: 'login', query: to.fullPath === '/' ? {} : { next: to.fullPath } };
   if (to.meta.perm && !can(to.meta.perm)) return { name: 'welcome' };
+  // The console opens on the first section the user may manage.
+  if (to.name === 'admin') return can('users.write') ? { name: 'admin-users' } : can('queues.write') ? { name: 'admin-queues' } : { name: 'welcome' };
   return true;
 });

@@ -14,8 +14,14 @@ export class ApiError extends Error {
     readonly code: string,
     message: string,
     readonly retryAfterSeconds = 0,
+    readonly details: { field: string; message: string }[] = [],
   ) {
     super(message);
+  }
+
+  /** text is the message with the fields it names, for showing to a person. */
+  get text(): string {
+    return this.details.length ? `${this.message}: ${this.details.map((d) => `${d.field} ${d.message}`).join('; ')}` : this.message;
   }
 }
 
@@ -47,9 +53,10 @@ export async function ok<T>(call: Promise<Result<T>>): Promise<T> {
     throw new ApiError(0, 'network', 'network error');
   }
   if (r.error !== undefined || !r.response.ok) {
-    const e = (r.error as { error?: { code?: string; message?: string } } | undefined)?.error;
+    type Body = { error?: { code?: string; message?: string; details?: { field: string; message: string }[] } };
+    const e = (r.error as Body | undefined)?.error;
     const retry = Number(r.response.headers.get('Retry-After') || 0);
-    throw new ApiError(r.response.status, e?.code || 'internal', e?.message || r.response.statusText, retry);
+    throw new ApiError(r.response.status, e?.code || 'internal', e?.message || r.response.statusText, retry, e?.details ?? []);
   }
   return r.data as T;
 }

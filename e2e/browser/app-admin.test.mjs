@@ -1,0 +1,57 @@
+// The admin console: an admin invites an agent (the invitation link is
+// shown to pass on), sets their capacity, and creates a queue.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { env, launch, shooter, unique } from './harness.mjs';
+
+test('admin: invite an agent and create a queue', { skip: !process.env.SB_ADMIN_EMAIL && 'SB_ADMIN_EMAIL is not set' }, async () => {
+  const browser = await launch();
+  try {
+    const page = await (await browser.newContext({ locale: 'en-US', viewport: { width: 1280, height: 900 } })).newPage();
+    const shot = shooter('app-admin');
+    await page.goto(`${env.base}/admin`);
+    await page.getByTestId('login-email').fill(process.env.SB_ADMIN_EMAIL);
+    await page.getByTestId('login-password').fill(env.agentPassword);
+    await page.getByTestId('login-submit').click();
+    await page.waitForURL(/\/admin\/users$/);
+
+    const email = `${unique('new-agent').replace(/\s+/g, '-')}@example.com`.toLowerCase();
+    await page.getByTestId('invite-email').fill(email);
+    await page.getByTestId('invite-user-name').fill('New Agent');
+    await page.getByTestId('invite-role').selectOption('agent');
+    await page.getByTestId('invite-send').click();
+    const link = page.getByTestId('invite-link');
+    await link.waitFor();
+    assert.match(await link.textContent(), /\/invite#token=sbi_/);
+    const row = page.locator(`[data-testid="admin-user"][data-email="${email}"]`);
+    await row.waitFor();
+    assert.match(await row.textContent(), /Invited/);
+    await shot(page, 'invited');
+
+    await row.getByTestId('admin-user-edit').click();
+    await page.getByTestId('admin-user-capacity').fill('5');
+    await page.getByTestId('admin-user-save').click();
+    await page.getByTestId('admin-user-save').waitFor({ state: 'detached' });
+    assert.match(await row.locator('td').nth(4).textContent(), /^5$/);
+
+    await page.getByTestId('admin-nav-queues').click();
+    await page.getByTestId('queue-new').click();
+    const name = unique('Billing queue');
+    await page.getByTestId('queue-name').fill(name);
+    await page.getByTestId('queue-strategy').selectOption('most_skilled');
+    await page.getByTestId('queue-save').click();
+    const q = page.locator(`[data-testid="admin-queue"][data-name="${name}"]`);
+    await q.waitFor();
+    assert.match(await q.textContent(), /Most skilled/);
+    await shot(page, 'queue-created');
+
+    // A second queue with the same name is refused with the server's reason.
+    await page.getByTestId('queue-new').click();
+    await page.getByTestId('queue-name').fill(name);
+    await page.getByTestId('queue-save').click();
+    await page.getByTestId('admin-error').waitFor();
+    await shot(page, 'duplicate-refused');
+  } finally {
+    await browser.close();
+  }
+});
