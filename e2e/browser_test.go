@@ -7,14 +7,11 @@ import (
 	"net/http"
 	"os"
 	"os/exec"
-	"path/filepath"
 	"sync"
 	"testing"
 	"time"
 
 	"github.com/stretchr/testify/require"
-
-	"github.com/switchboardhq/switchboard/internal/store/storetest"
 )
 
 // chromiumPath is Debian's Chromium, installed by .ci/browser-setup.sh.
@@ -31,17 +28,7 @@ func TestBrowserWidget(t *testing.T) {
 	if testing.Short() {
 		t.Skip("starts a browser")
 	}
-	if _, err := os.Stat(chromiumPath); err != nil {
-		storetest.SkipOrFail(t, "no Chromium at "+chromiumPath+" (run .ci/browser-setup.sh)")
-	}
-	nodeBin, err := exec.LookPath("node")
-	if err != nil {
-		storetest.SkipOrFail(t, "no node on PATH (run .ci/browser-setup.sh)")
-	}
-	if _, err := os.Stat(filepath.Join("browser", "node_modules", "playwright-core", "package.json")); err != nil {
-		storetest.SkipOrFail(t, "e2e/browser/node_modules/playwright-core is missing (run .ci/browser-setup.sh)")
-	}
-
+	nodeBin := browserPrereqs(t)
 	n := start(t, "sqlite")
 	f := n.tenant("Browser")
 	ctx := context.Background()
@@ -84,18 +71,8 @@ func TestBrowserWidget(t *testing.T) {
 		"channel": "webchat", "name": "Browser app test", "default_queue_id": appQueue.ID, "member_ids": []string{f.AgentID},
 	}, &routed))
 
-	artifacts := t.TempDir()
-	if dir := os.Getenv("SWITCHBOARD_TEST_ARTIFACTS"); dir != "" {
-		artifacts = filepath.Join(dir, "browser")
-		require.NoError(t, os.MkdirAll(artifacts, 0o755))
-	}
-	t.Logf("screenshots in %s", artifacts)
-
-	runCtx, cancel := context.WithTimeout(ctx, 4*time.Minute)
-	defer cancel()
-	cmd := exec.CommandContext(runCtx, nodeBin, "--test", "--test-concurrency=1", "e2e/browser/")
-	cmd.Dir = ".." // the module root
-	cmd.Env = append(os.Environ(),
+	artifacts := browserArtifacts(t)
+	runBrowser(t, nodeBin, "e2e/browser/", artifacts,
 		"SB_BASE_URL="+n.base,
 		"SB_INBOX_KEY="+inbox.Key,
 		"SB_INBOX_ID="+inbox.ID,
@@ -108,6 +85,19 @@ func TestBrowserWidget(t *testing.T) {
 		"SB_ARTIFACTS="+artifacts,
 		"SB_CHROMIUM="+chromiumPath,
 	)
+}
+
+// runBrowser runs node --test on what (tests under e2e/browser) from the
+// module root with env added, logging its output, and fails the test if it
+// fails.
+func runBrowser(t *testing.T, nodeBin, what, artifacts string, env ...string) {
+	t.Helper()
+	t.Logf("screenshots in %s", artifacts)
+	runCtx, cancel := context.WithTimeout(context.Background(), 4*time.Minute)
+	defer cancel()
+	cmd := exec.CommandContext(runCtx, nodeBin, "--test", "--test-concurrency=1", what)
+	cmd.Dir = ".." // the module root
+	cmd.Env = append(os.Environ(), env...)
 	pr, pw := io.Pipe()
 	cmd.Stdout, cmd.Stderr = pw, pw
 	var wg sync.WaitGroup
@@ -128,5 +118,5 @@ func TestBrowserWidget(t *testing.T) {
 	}
 	_ = pw.Close()
 	wg.Wait()
-	require.NoError(t, runErr, "node --test e2e/browser/ failed; see the log above and the screenshots in %s", artifacts)
+	require.NoError(t, runErr, "node --test %s failed; see the log above and the screenshots in %s", what, artifacts)
 }

@@ -59,6 +59,15 @@ func TestServesApp(t *testing.T) {
 	require.Equal(t, http.StatusOK, res.StatusCode)
 	require.Contains(t, res.Header.Get("Cache-Control"), "immutable")
 	require.Contains(t, res.Header.Get("Content-Type"), "javascript")
+	// Compressed for browsers.
+	req, err := http.NewRequestWithContext(t.Context(), http.MethodGet, srv.URL+"/assets/"+filepath.Base(assets[0]), nil)
+	require.NoError(t, err)
+	req.Header.Set("Accept-Encoding", "gzip")
+	gz, err := (&http.Transport{DisableCompression: true}).RoundTrip(req)
+	require.NoError(t, err)
+	require.NoError(t, gz.Body.Close())
+	require.Equal(t, "gzip", gz.Header.Get("Content-Encoding"))
+
 	post, _ := do(http.MethodPost, "/")
 	require.Equal(t, http.StatusMethodNotAllowed, post.StatusCode)
 }
