@@ -45,7 +45,21 @@ test('admin: invite an agent and create a queue', { skip: !process.env.SB_ADMIN_
     assert.match(await q.textContent(), /Most skilled/);
     await shot(page, 'queue-created');
 
+    // A skill and an away reason, which queues and the agents' status use.
+    await page.getByTestId('admin-nav-skills').click();
+    const skill = unique('Refunds');
+    await page.getByTestId('admin-skill-name').fill(skill);
+    await page.getByTestId('admin-skill-add').click();
+    await page.locator(`[data-testid="admin-skill"][data-name="${skill}"]`).waitFor();
+    await page.getByTestId('admin-nav-away-reasons').click();
+    const reason = unique('Coaching').slice(0, 40);
+    await page.getByTestId('admin-away-reason-name').fill(reason);
+    await page.getByTestId('admin-away-reason-add').click();
+    await page.locator(`[data-testid="admin-away-reason"][data-name="${reason}"]`).waitFor();
+    await shot(page, 'away-reason');
+
     // A second queue with the same name is refused with the server's reason.
+    await page.getByTestId('admin-nav-queues').click();
     await page.getByTestId('queue-new').click();
     await page.getByTestId('queue-name').fill(name);
     await page.getByTestId('queue-save').click();
