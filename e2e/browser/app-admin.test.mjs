@@ -45,6 +45,19 @@ test('admin: invite an agent and create a queue', { skip: !process.env.SB_ADMIN_
     assert.match(await q.textContent(), /Most skilled/);
     await shot(page, 'queue-created');
 
+    // A web chat inbox routed to the new queue, with its embed code.
+    await page.getByTestId('admin-nav-inboxes').click();
+    await page.getByTestId('inbox-new').click();
+    const inboxName = unique('Shop chat');
+    await page.getByTestId('inbox-name').fill(inboxName);
+    await page.getByTestId('inbox-queue').selectOption({ label: name });
+    await page.getByTestId('inbox-save').click();
+    const inbox = page.locator(`[data-testid="admin-inbox"][data-name="${inboxName}"]`);
+    await inbox.waitFor();
+    assert.match(await inbox.textContent(), new RegExp(name));
+    assert.match(await inbox.getByTestId('inbox-snippet').textContent(), /<script src=".*\/widget\.js" data-inbox="sbk_/);
+    await shot(page, 'inbox');
+
     // A skill and an away reason, which queues and the agents' status use.
     await page.getByTestId('admin-nav-skills').click();
     const skill = unique('Refunds');

@@ -24,6 +24,7 @@ export const router = createRouter({
       children: [
         { path: 'users', name: 'admin-users', component: () => import('./admin/UsersAdmin.vue'), meta: { perm: 'users.write' } },
         { path: 'queues', name: 'admin-queues', component: () => import('./admin/QueuesAdmin.vue'), meta: { perm: 'queues.write' } },
+        { path: 'inboxes', name: 'admin-inboxes', component: () => import('./admin/InboxesAdmin.vue'), meta: { perm: 'inboxes.write' } },
         { path: 'teams', name: 'admin-teams', component: () => import('./admin/TeamsAdmin.vue'), meta: { perm: 'teams.write' } },
         { path: 'skills', name: 'admin-skills', component: () => import('./admin/SkillsAdmin.vue'), meta: { perm: 'skills.write' } },
         { path: 'away-reasons', name: 'admin-away-reasons', component: () => import('./admin/AwayReasonsAdmin.vue'), meta: { perm: 'queues.write' } },
