@@ -71,6 +71,17 @@ test('admin: invite an agent and create a queue', { skip: !process.env.SB_ADMIN_
     await page.locator(`[data-testid="admin-away-reason"][data-name="${reason}"]`).waitFor();
     await shot(page, 'away-reason');
 
+    // An API token, its secret shown once; the audit log has the queue.
+    await page.getByTestId('admin-nav-tokens').click();
+    const tokenName = unique('CRM sync');
+    await page.getByTestId('token-name').fill(tokenName);
+    await page.getByTestId('token-create').click();
+    assert.match(await page.getByTestId('token-secret').textContent(), /sbt_/);
+    await page.locator(`[data-testid="admin-token"][data-name="${tokenName}"]`).waitFor();
+    await page.getByTestId('admin-nav-audit').click();
+    await page.locator('[data-testid="audit-entry"][data-action="queue.created"]').first().waitFor();
+    await shot(page, 'audit');
+
     // A second queue with the same name is refused with the server's reason.
     await page.getByTestId('admin-nav-queues').click();
     await page.getByTestId('queue-new').click();

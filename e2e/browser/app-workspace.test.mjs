@@ -6,7 +6,7 @@
 // resolves the conversation and goes offline.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { Agent, env, launch, sendAsVisitor, shooter, unique, widget } from './harness.mjs';
+import { Agent, env, launch, sendAsVisitor, shooter, unique, waitFor, widget } from './harness.mjs';
 
 const routedKey = process.env.SB_ROUTED_INBOX_KEY;
 
@@ -86,11 +86,25 @@ test('workspace: offer, accept, answer', { skip: !routedKey && 'SB_ROUTED_INBOX_
     const shown = await app.getByTestId('message').count();
     assert.ok(shown >= 3, `question, answer and note are shown (${shown})`);
 
+    // Snoozed for an hour, then back.
+    await app.getByTestId('snooze').selectOption('1');
+    await app.getByTestId('reopen').waitFor();
+    await app.getByTestId('reopen').click();
+    await app.getByTestId('snooze').waitFor();
+
     await app.getByTestId('resolve').click();
     await app.getByTestId('reopen').waitFor();
     await shot(app, 'resolved');
     await visitor.waitForTimeout(300);
     assert.equal(await wg.message(note).count(), 0, 'the visitor never sees a private note');
+
+    // Transferred to the supervisor.
+    const convID = new URL(app.url()).pathname.split('/').pop();
+    await app.getByTestId('transfer').selectOption({ label: 'supervisor' });
+    await waitFor('the transfer', async () => {
+      const c = await agentAPI.api('GET', `/api/v1/conversations/${convID}`).catch(() => null);
+      return c === null || c.assignee_id !== me.id; // out of the agent's sight once it is the supervisor's
+    });
   } finally {
     // Later tests expect nobody to take routed work.
     await agentAPI.api('PUT', `/api/v1/agents/${me.id}/presence`, { status: 'offline' }).catch(() => undefined);

@@ -27,6 +27,8 @@ export const router = createRouter({
         { path: 'inboxes', name: 'admin-inboxes', component: () => import('./admin/InboxesAdmin.vue'), meta: { perm: 'inboxes.write' } },
         { path: 'teams', name: 'admin-teams', component: () => import('./admin/TeamsAdmin.vue'), meta: { perm: 'teams.write' } },
         { path: 'skills', name: 'admin-skills', component: () => import('./admin/SkillsAdmin.vue'), meta: { perm: 'skills.write' } },
+        { path: 'tokens', name: 'admin-tokens', component: () => import('./admin/TokensAdmin.vue'), meta: { perm: 'tokens.manage' } },
+        { path: 'audit', name: 'admin-audit', component: () => import('./admin/AuditAdmin.vue'), meta: { perm: 'audit.read' } },
         { path: 'away-reasons', name: 'admin-away-reasons', component: () => import('./admin/AwayReasonsAdmin.vue'), meta: { perm: 'queues.write' } },
       ],
     },

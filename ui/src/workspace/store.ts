@@ -145,9 +145,22 @@ export async function send(text: string, isPrivate: boolean) {
   }
 }
 
-export async function setStatus(id: string, status: 'open' | 'resolved') {
-  const c = await ok(api.POST('/api/v1/conversations/{id}/status', { params: { path: { id } }, body: { status } }));
+export async function setStatus(id: string, status: 'open' | 'resolved' | 'snoozed', until?: Date) {
+  const body = until ? { status, until: until.toISOString() } : { status };
+  const c = await ok(api.POST('/api/v1/conversations/{id}/status', { params: { path: { id } }, body }));
   ws.conversations.set(c.id, c);
+}
+
+/** transfer gives the conversation to an agent or a team (null: nobody). */
+export async function transfer(id: string, to: { assignee_id?: string | null; team_id?: string | null }) {
+  const c = await ok(api.POST('/api/v1/conversations/{id}/assignment', { params: { path: { id } }, body: to }));
+  ws.conversations.set(c.id, c);
+}
+
+/** teams lists the tenant's teams once, for transfers. */
+export const teams = reactive(new Map<string, string>());
+export async function loadTeams() {
+  for (const tm of (await ok(api.GET('/api/v1/teams', { params: { query: { limit: 200 } } }))).data) teams.set(tm.id, tm.name);
 }
 
 export async function loadPresence() {
