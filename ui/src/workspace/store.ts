@@ -253,8 +253,31 @@ export function follow(): () => void {
   };
 }
 
-/** notify tells an agent who is looking elsewhere about a new offer. */
+/** notify sounds a chime for a new offer and, when the agent looks elsewhere, shows a desktop notification. */
 function notify(o: Offer) {
+  chime();
   if (!document.hidden || !('Notification' in window) || Notification.permission !== 'granted') return;
   new Notification('Switchboard', { body: o.conversation_id, tag: o.offer_id });
+}
+
+let audio: AudioContext | undefined;
+/** chime plays two short tones (no sound file to load). Browsers allow it after the user interacted with the page. */
+function chime() {
+  try {
+    audio ??= new AudioContext();
+    const t0 = audio.currentTime;
+    for (const [i, freq] of [880, 1320].entries()) {
+      const osc = audio.createOscillator();
+      const gain = audio.createGain();
+      osc.frequency.value = freq;
+      gain.gain.setValueAtTime(0.0001, t0 + i * 0.18);
+      gain.gain.exponentialRampToValueAtTime(0.2, t0 + i * 0.18 + 0.02);
+      gain.gain.exponentialRampToValueAtTime(0.0001, t0 + i * 0.18 + 0.16);
+      osc.connect(gain).connect(audio.destination);
+      osc.start(t0 + i * 0.18);
+      osc.stop(t0 + i * 0.18 + 0.17);
+    }
+  } catch {
+    // No audio: the offer is still on screen.
+  }
 }
