@@ -2,7 +2,7 @@
 // shown to pass on), sets their capacity, and creates a queue.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { env, launch, shooter, unique } from './harness.mjs';
+import { env, launch, shooter, unique, waitFor } from './harness.mjs';
 
 test('admin: invite an agent and create a queue', { skip: !process.env.SB_ADMIN_EMAIL && 'SB_ADMIN_EMAIL is not set' }, async () => {
   const browser = await launch();
@@ -32,7 +32,7 @@ test('admin: invite an agent and create a queue', { skip: !process.env.SB_ADMIN_
     await page.getByTestId('admin-user-capacity').fill('5');
     await page.getByTestId('admin-user-save').click();
     await page.getByTestId('admin-user-save').waitFor({ state: 'detached' });
-    assert.match(await row.locator('td').nth(4).textContent(), /^5$/);
+    await waitFor('the new capacity in the list', async () => (await row.locator('td').nth(4).textContent()) === '5');
 
     await page.getByTestId('admin-nav-queues').click();
     await page.getByTestId('queue-new').click();
@@ -57,6 +57,18 @@ test('admin: invite an agent and create a queue', { skip: !process.env.SB_ADMIN_
     assert.match(await inbox.textContent(), new RegExp(name));
     assert.match(await inbox.getByTestId('inbox-snippet').textContent(), /<script src=".*\/widget\.js" data-inbox="sbk_/);
     await shot(page, 'inbox');
+
+    // A queue rule: a broken condition is refused with its place, a good one saved.
+    await page.getByTestId('admin-nav-routing').click();
+    await page.getByTestId('rule-add').click();
+    await page.getByTestId('rule-queue').last().selectOption({ label: name });
+    await page.getByTestId('rule-when').last().fill('item.channel ==');
+    await page.getByTestId('rules-save').click();
+    assert.match(await page.getByTestId('admin-error').textContent(), /rules\[\d+\]\.when/);
+    await page.getByTestId('rule-when').last().fill('item.channel == "voice"');
+    await page.getByTestId('rules-save').click();
+    await page.getByTestId('rules-saved').waitFor();
+    await shot(page, 'rules');
 
     // A skill and an away reason, which queues and the agents' status use.
     await page.getByTestId('admin-nav-skills').click();

@@ -29,6 +29,7 @@ export const router = createRouter({
         { path: 'skills', name: 'admin-skills', component: () => import('./admin/SkillsAdmin.vue'), meta: { perm: 'skills.write' } },
         { path: 'tokens', name: 'admin-tokens', component: () => import('./admin/TokensAdmin.vue'), meta: { perm: 'tokens.manage' } },
         { path: 'audit', name: 'admin-audit', component: () => import('./admin/AuditAdmin.vue'), meta: { perm: 'audit.read' } },
+        { path: 'routing', name: 'admin-routing', component: () => import('./admin/RoutingAdmin.vue'), meta: { perm: 'queues.write' } },
         { path: 'away-reasons', name: 'admin-away-reasons', component: () => import('./admin/AwayReasonsAdmin.vue'), meta: { perm: 'queues.write' } },
       ],
     },
