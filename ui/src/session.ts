@@ -1,6 +1,7 @@
 // Who is signed in. The session lives in an HttpOnly cookie that the
 // server sets at login; the app asks /api/v1/me who that is.
-import { computed, reactive } from 'vue';
+import { reactive } from 'vue';
+import * as rt from './realtime';
 import { api, ok, type Schemas } from './api/client';
 
 export type Me = Schemas['Me'];
@@ -27,13 +28,12 @@ export async function logout() {
   forget();
 }
 
-/** forget drops the local state of a session the server no longer has. */
+/** forget drops the local state of a session the server no longer has, and its socket. */
 export function forget() {
   session.me = null;
+  rt.disconnect();
 }
 
 export function can(p: Permission): boolean {
   return session.me?.permissions.includes(p) ?? false;
 }
-
-export const signedIn = computed(() => session.me !== null);

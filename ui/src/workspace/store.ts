@@ -239,8 +239,10 @@ export function follow(): () => void {
       const c = ws.conversations.get(it.ref);
       if (c) c.assignee_id = me(); // the conversation event confirms it
     }),
+    // An accept or decline refused (the offer ended meanwhile): the error
+    // names no offer, so the open offers are read again.
     rt.on('error', (f) => {
-      if (typeof f.offer_id === 'string' || f.code === 'offer_gone') ws.offers.delete(String(f.offer_id ?? ''));
+      if (f.code === 'offer_gone' || f.code === 'not_found') refreshState();
     }),
     rt.on('presence', (f) => {
       if (ws.state) Object.assign(ws.state, { presence: f.presence, reason: f.reason ?? '', since: f.since });
