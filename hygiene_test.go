@@ -176,6 +176,7 @@ func TestPackageDocs(t *testing.T) {
 var domainPackages = []string{
 	"tenant", "user", "team", "skill", "auth", "audit", "event", "permission", "secret", "errcode", "config",
 	"inbox", "customer", "conversation", "attachment", "ratelimit", "channel", "routing", "calendar", "rule",
+	"pii", "cannedreply", "shield",
 }
 
 // adapterPackages sit under a domain package's directory but are adapters

@@ -43,10 +43,13 @@ type Error struct {
 	RetryAfter time.Duration
 }
 
-// Detail is one field-level validation problem.
+// Detail is one field-level validation problem. Line and Code are set for
+// a customer import's problems: the file's line and the problem's code.
 type Detail struct {
 	Field   string `json:"field"`
 	Message string `json:"message"`
+	Line    int    `json:"line,omitempty"`
+	Code    string `json:"code,omitempty"`
 }
 
 func (e *Error) Error() string {
@@ -57,7 +60,9 @@ func (e *Error) Error() string {
 // response into out (unless nil). Non-2xx responses return *Error.
 func (c *Client) Do(ctx context.Context, method, path string, in, out any) error {
 	var body io.Reader
+	contentType := ""
 	if in != nil {
+		contentType = "application/json"
 		if raw, ok := in.(json.RawMessage); ok {
 			body = bytes.NewReader(raw)
 		} else {
@@ -68,12 +73,19 @@ func (c *Client) Do(ctx context.Context, method, path string, in, out any) error
 			body = bytes.NewReader(b)
 		}
 	}
+	return c.Send(ctx, method, path, contentType, body, out)
+}
+
+// Send sends a request with a body of any type (nil for none) and decodes
+// a JSON response into out, or copies any other response into out when it
+// is a *json.RawMessage. Non-2xx responses return *Error.
+func (c *Client) Send(ctx context.Context, method, path, contentType string, body io.Reader, out any) error {
 	req, err := http.NewRequestWithContext(ctx, method, c.BaseURL+path, body)
 	if err != nil {
 		return err
 	}
-	if in != nil {
-		req.Header.Set("Content-Type", "application/json")
+	if contentType != "" {
+		req.Header.Set("Content-Type", contentType)
 	}
 	if c.Token != "" {
 		req.Header.Set("Authorization", "Bearer "+c.Token)

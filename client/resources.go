@@ -33,6 +33,8 @@ type User struct {
 	Status          string       `json:"status"`
 	TeamIDs         []string     `json:"team_ids"`
 	Skills          []SkillLevel `json:"skills"`
+	Extension       string       `json:"extension"`
+	Level           int          `json:"level"`
 	InviteURL       string       `json:"invite_url,omitempty"`
 	InviteExpiresAt *time.Time   `json:"invite_expires_at,omitempty"`
 	CreatedAt       time.Time    `json:"created_at"`

@@ -99,9 +99,16 @@ func TestTenantIsolation(t *testing.T) {
 			map[string]any{"rules": []map[string]any{{"queue_id": queue.ID}}}, nil))
 		reason, err := a.Admin.CreateAwayReason(ctx, "Alpha lunch")
 		require.NoError(t, err)
+		reply, err := a.Admin.CreateCannedReply(ctx, map[string]any{"shortcut": "alpha", "title": "Alpha reply",
+			"body": "Hi {{customer.name}}", "team_id": team.ID})
+		require.NoError(t, err)
 		_, err = a.Agent.SetPresence(ctx, a.AgentID, "available", "")
 		require.NoError(t, err)
 		ib, conv := n.chatFixture(a)
+		var convOfA struct {
+			CustomerID string `json:"customer_id"`
+		}
+		require.NoError(t, a.Admin.Do(ctx, http.MethodGet, "/api/v1/conversations/"+conv, nil, &convOfA))
 		var offer string
 		require.Eventually(t, func() bool {
 			st, err := a.Agent.AgentState(ctx, a.AgentID)
@@ -118,11 +125,21 @@ func TestTenantIsolation(t *testing.T) {
 		targets := map[string]string{ // first path segment after /api/v1/ → tenant A's object
 			"users": a.AgentID, "teams": team.ID, "skills": skill.ID, "tokens": tok.ID, "tenants": a.ID,
 			"inboxes": ib.ID, "conversations": conv, "attachments": att["id"].(string),
-			"queues": queue.ID, "agents": a.AgentID, "offers": offer, "away-reasons": reason.ID,
+			"queues": queue.ID, "agents": a.AgentID, "offers": offer, "away-reasons": reason.ID, "canned-replies": reply.ID,
+			"customers": convOfA.CustomerID,
 		}
 		secrets := []string{a.ID, a.AdminID, a.SupID, a.AgentID, team.ID, skill.ID, tok.ID, a.Emails["admin"], a.Emails["agent"],
-			ib.ID, ib.Key, conv, att["id"].(string), queue.ID, offer, reason.ID}
+			ib.ID, ib.Key, conv, att["id"].(string), queue.ID, offer, reason.ID, convOfA.CustomerID}
+		secrets = append(secrets, reply.ID)
+		for resource, id := range shieldFixture(t, a) {
+			targets[resource] = id
+			secrets = append(secrets, id)
+		}
+		names, customerSecrets := customerFixture(t, a) // {name} paths: customer tiers
+		secrets = append(secrets, customerSecrets...)
 		before := snapshot(t, a)
+		settingsBefore, err := a.Admin.Settings(ctx)
+		require.NoError(t, err)
 
 		for _, r := range n.app.API.Routes() {
 			if r.Public {
@@ -130,16 +147,24 @@ func TestTenantIsolation(t *testing.T) {
 			}
 			name := r.Method + " " + r.Path
 			resource := strings.SplitN(strings.TrimPrefix(r.Path, "/api/v1/"), "/", 2)[0]
+			if resource == "shield" { // nested collections: shield/rules, shield/lists/block, …
+				resource = strings.TrimPrefix(strings.SplitN(r.Path, "/{id}", 2)[0], "/api/v1/")
+			}
 			path := r.Path
 			if strings.Contains(path, "{id}") {
 				id, ok := targets[resource]
 				require.True(t, ok, "%s: no tenant-A fixture for %q; add one to TestTenantIsolation", name, resource)
 				path = strings.ReplaceAll(path, "{id}", id)
 			}
+			if strings.Contains(path, "{name}") {
+				nm, ok := names[resource]
+				require.True(t, ok, "%s: no tenant-A fixture for %q; add one to customerFixture", name, resource)
+				path = strings.ReplaceAll(path, "{name}", nm)
+			}
 			caller := n.login(b.Emails["admin"], testPassword) // fresh: logout and password routes end sessions
 			status, _, body := n.raw(r.Method, path, caller.Token, exampleBody(t, r), nil)
 			switch {
-			case strings.Contains(r.Path, "{id}"):
+			case strings.Contains(r.Path, "{id}") || strings.Contains(r.Path, "{name}"):
 				require.Contains(t, []int{403, 404}, status, "%s with tenant A's ID as tenant B: %s", name, body)
 			case status < 300:
 				for _, s := range secrets {
@@ -156,8 +181,21 @@ func TestTenantIsolation(t *testing.T) {
 		apiError(t, err, 422, "unknown_skill")
 		_, err = b.Admin.CreateTeam(ctx, map[string]any{"name": "Poach", "member_ids": []string{a.AgentID}})
 		apiError(t, err, 422, "unknown_user")
+		_, err = b.Admin.CreateCannedReply(ctx, map[string]any{"shortcut": "poach", "title": "x", "body": "x", "team_id": team.ID})
+		apiError(t, err, 422, "unknown_team")
+		customerCrossTenantWrites(t, a, b)
 
 		require.Equal(t, before, snapshot(t, a), "tenant A's data must be exactly as before")
+		settingsAfter, err := a.Admin.Settings(ctx)
+		require.NoError(t, err)
+		require.Equal(t, settingsBefore, settingsAfter, "tenant B's settings write changed only B's")
+		hourly, err := a.Supervisor.HourlyStats(ctx, "", "")
+		require.NoError(t, err)
+		require.Len(t, hourly.Queues, 1, "A's routed chat, in A's queue")
+		require.Equal(t, queue.ID, hourly.Queues[0].QueueID)
+		other, err := b.Admin.HourlyStats(ctx, "", "")
+		require.NoError(t, err)
+		require.Empty(t, other.Queues, "tenant B routed nothing: A's work is not B's")
 	})
 }
 
@@ -167,7 +205,9 @@ func snapshot(t testing.TB, f *tenantFixture) string {
 	var out strings.Builder
 	for _, path := range []string{"/api/v1/users?limit=200", "/api/v1/teams?limit=200", "/api/v1/skills?limit=200", "/api/v1/tokens",
 		"/api/v1/inboxes?limit=200", "/api/v1/conversations?limit=200", "/api/v1/queues", "/api/v1/routing/rules",
-		"/api/v1/away-reasons"} {
+		"/api/v1/away-reasons", "/api/v1/canned-replies?limit=200", "/api/v1/customers?limit=200", "/api/v1/customer-tiers",
+		"/api/v1/shield/numbers", "/api/v1/shield/rules", "/api/v1/shield/lists/block", "/api/v1/shield/lists/allow",
+		"/api/v1/shield/bindings"} {
 		var raw json.RawMessage
 		require.NoError(t, f.Admin.Do(context.Background(), http.MethodGet, path, nil, &raw))
 		var v struct {

@@ -71,6 +71,14 @@ func TestBrowserWidget(t *testing.T) {
 		"channel": "webchat", "name": "Browser app test", "default_queue_id": appQueue.ID, "member_ids": []string{f.AgentID},
 	}, &routed))
 
+	// The agent is a junior (level 1) at extension 1001, for the shield tester.
+	require.NoError(t, f.Admin.Do(ctx, http.MethodPatch, "/api/v1/users/"+f.AgentID, map[string]any{"extension": "1001"}, nil))
+
+	// A canned reply the workspace test inserts with "/gre".
+	require.NoError(t, f.Admin.Do(ctx, http.MethodPost, "/api/v1/canned-replies", map[string]any{
+		"shortcut": "greet", "title": "Greeting", "body": "Hello {{customer.name}}, this is {{agent.first_name}}.",
+	}, nil))
+
 	artifacts := browserArtifacts(t)
 	runBrowser(t, nodeBin, "e2e/browser/", artifacts,
 		"SB_BASE_URL="+n.base,
@@ -95,7 +103,11 @@ func runBrowser(t *testing.T, nodeBin, what, artifacts string, env ...string) {
 	t.Logf("screenshots in %s", artifacts)
 	runCtx, cancel := context.WithTimeout(context.Background(), 4*time.Minute)
 	defer cancel()
-	cmd := exec.CommandContext(runCtx, nodeBin, "--test", "--test-concurrency=1", what)
+	args := []string{"--test", "--test-concurrency=1"}
+	if only := os.Getenv("SWITCHBOARD_TEST_BROWSER_ONLY"); only != "" {
+		args = append(args, "--test-name-pattern="+only) // a developer's shortcut; CI runs them all
+	}
+	cmd := exec.CommandContext(runCtx, nodeBin, append(args, what)...)
 	cmd.Dir = ".." // the module root
 	cmd.Env = append(os.Environ(), env...)
 	pr, pw := io.Pipe()

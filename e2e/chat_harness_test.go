@@ -71,6 +71,24 @@ type wsClient struct {
 	conn   *websocket.Conn
 	frames chan map[string]any
 	closed chan error
+	// held are frames message() read past while waiting for its ack (a
+	// system message may arrive first); the next reads return them first.
+	held []map[string]any
+}
+
+// recv returns the next frame, held ones first; ok is false when the
+// socket closed, timedOut when the deadline passed.
+func (c *wsClient) recv(deadline <-chan time.Time) (f map[string]any, ok, timedOut bool) {
+	if len(c.held) > 0 {
+		f, c.held = c.held[0], c.held[1:]
+		return f, true, false
+	}
+	select {
+	case f, ok := <-c.frames:
+		return f, ok, false
+	case <-deadline:
+		return nil, false, true
+	}
 }
 
 // dialVisitor opens the visitor socket for a session. On a refused
@@ -136,16 +154,14 @@ func (c *wsClient) next(typ string) map[string]any {
 	c.t.Helper()
 	deadline := time.After(5 * time.Second)
 	for {
-		select {
-		case f, ok := <-c.frames:
-			if !ok {
-				c.t.Fatalf("socket closed while waiting for %q: %v", typ, <-c.closed)
-			}
-			if f["type"] == typ {
-				return f
-			}
-		case <-deadline:
+		f, ok, timedOut := c.recv(deadline)
+		switch {
+		case timedOut:
 			c.t.Fatalf("no %q frame within 5s", typ)
+		case !ok:
+			c.t.Fatalf("socket closed while waiting for %q: %v", typ, <-c.closed)
+		case f["type"] == typ:
+			return f
 		}
 	}
 }
@@ -155,16 +171,12 @@ func (c *wsClient) none(typ string, d time.Duration) {
 	c.t.Helper()
 	deadline := time.After(d)
 	for {
-		select {
-		case f, ok := <-c.frames:
-			if !ok {
-				return
-			}
-			if f["type"] == typ {
-				c.t.Fatalf("unexpected %q frame: %v", typ, f)
-			}
-		case <-deadline:
+		f, ok, timedOut := c.recv(deadline)
+		if timedOut || !ok {
 			return
+		}
+		if f["type"] == typ {
+			c.t.Fatalf("unexpected %q frame: %v", typ, f)
 		}
 	}
 }
@@ -173,10 +185,20 @@ func (c *wsClient) none(typ string, d time.Duration) {
 func (c *wsClient) message(conv, clientID, text string) map[string]any {
 	c.t.Helper()
 	c.send(map[string]any{"type": "message", "conversation_id": conv, "client_id": clientID, "text": text})
+	var passed []map[string]any
+	defer func() { c.held = append(passed, c.held...) }()
+	deadline := time.After(5 * time.Second)
 	for {
-		f := c.nextOf("ack", "error")
-		if f["client_id"] == clientID {
+		f, ok, timedOut := c.recv(deadline)
+		switch {
+		case timedOut:
+			c.t.Fatalf("no ack of %s within 5s", clientID)
+		case !ok:
+			c.t.Fatalf("socket closed while waiting for the ack of %s: %v", clientID, <-c.closed)
+		case (f["type"] == "ack" || f["type"] == "error") && f["client_id"] == clientID:
 			return f
+		default:
+			passed = append(passed, f)
 		}
 	}
 }
@@ -186,16 +208,14 @@ func (c *wsClient) nextOf(types ...string) map[string]any {
 	c.t.Helper()
 	deadline := time.After(5 * time.Second)
 	for {
-		select {
-		case f, ok := <-c.frames:
-			if !ok {
-				c.t.Fatalf("socket closed while waiting for %v", types)
-			}
-			if slices.Contains(types, f["type"].(string)) {
-				return f
-			}
-		case <-deadline:
+		f, ok, timedOut := c.recv(deadline)
+		switch {
+		case timedOut:
 			c.t.Fatalf("no %v frame within 5s", types)
+		case !ok:
+			c.t.Fatalf("socket closed while waiting for %v", types)
+		case slices.Contains(types, f["type"].(string)):
+			return f
 		}
 	}
 }

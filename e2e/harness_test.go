@@ -66,6 +66,12 @@ func dbURL(t testing.TB, engine string) string {
 // start runs a node on engine with a bootstrapped platform administrator.
 func start(t testing.TB, engine string, mutate ...func(*config.Config)) *node {
 	t.Helper()
+	return startCfg(t, nodeConfig(t, engine, mutate...))
+}
+
+// nodeConfig is start's configuration of a node on engine.
+func nodeConfig(t testing.TB, engine string, mutate ...func(*config.Config)) config.Config {
+	t.Helper()
 	cfg := config.Defaults()
 	cfg.Addr = "127.0.0.1:0"
 	cfg.DataDir = t.TempDir()
@@ -74,14 +80,20 @@ func start(t testing.TB, engine string, mutate ...func(*config.Config)) *node {
 	for _, m := range mutate {
 		m(&cfg)
 	}
-	return startCfg(t, cfg)
+	return cfg
 }
 
 func startCfg(t testing.TB, cfg config.Config) *node {
 	t.Helper()
+	return startOpts(t, cfg, app.Options{})
+}
+
+// startOpts runs a node with what tests replace: the clock, intervals.
+func startOpts(t testing.TB, cfg config.Config, opts app.Options) *node {
+	t.Helper()
 	log := slog.New(slog.NewTextHandler(t.Output(), &slog.HandlerOptions{Level: slog.LevelWarn}))
 	ctx := context.Background()
-	a, err := app.New(ctx, cfg, log, app.Options{})
+	a, err := app.New(ctx, cfg, log, opts)
 	require.NoError(t, err)
 	require.NoError(t, a.Start(ctx))
 	n := &node{t: t, app: a, cfg: cfg, base: "http://" + a.Addr()}

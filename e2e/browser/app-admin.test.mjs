@@ -45,6 +45,16 @@ test('admin: invite an agent and create a queue', { skip: !process.env.SB_ADMIN_
     assert.match(await q.textContent(), /Most skilled/);
     await shot(page, 'queue-created');
 
+    // Business hours: weekdays in a time zone, and a holiday.
+    await q.getByRole('button', { name: 'Edit' }).click();
+    await page.getByTestId('hours-scheduled').check();
+    await page.getByTestId('hours-timezone').selectOption('Asia/Shanghai');
+    await page.getByTestId('holiday-add').click();
+    await page.getByTestId('holiday').last().locator('input[type="date"]').fill('2026-10-01');
+    await page.getByTestId('queue-save').click();
+    await waitFor('the hours in the list', async () => /Asia\/Shanghai, 1 holiday$/.test(await q.getByTestId('admin-queue-hours').textContent()));
+    await shot(page, 'queue-hours');
+
     // A web chat inbox routed to the new queue, with its embed code.
     await page.getByTestId('admin-nav-inboxes').click();
     await page.getByTestId('inbox-new').click();
@@ -82,6 +92,28 @@ test('admin: invite an agent and create a queue', { skip: !process.env.SB_ADMIN_
     await page.getByTestId('admin-away-reason-add').click();
     await page.locator(`[data-testid="admin-away-reason"][data-name="${reason}"]`).waitFor();
     await shot(page, 'away-reason');
+
+    // A canned reply for a team-less audience, and the organisation's settings.
+    await page.getByTestId('admin-nav-canned').click();
+    await page.getByTestId('canned-new').click();
+    const shortcut = `refund-${Date.now().toString(36)}`;
+    await page.getByTestId('canned-shortcut').fill(shortcut);
+    await page.getByTestId('canned-title').fill('Refund policy');
+    await page.getByTestId('canned-body').fill('Hi {{customer.name}}, refunds take 3 days.');
+    await page.getByTestId('canned-save').click();
+    await page.locator(`[data-testid="admin-canned"][data-shortcut="${shortcut}"]`).waitFor();
+    await page.getByTestId('canned-new').click();
+    await page.getByTestId('canned-shortcut').fill(`${shortcut}-2`);
+    await page.getByTestId('canned-title').fill('Broken');
+    await page.getByTestId('canned-body').fill('Hi {{customer.nickname}}');
+    await page.getByTestId('canned-save').click();
+    assert.match(await page.getByTestId('admin-error').textContent(), /placeholder/i);
+    await shot(page, 'canned');
+    await page.getByTestId('admin-nav-settings').click();
+    await page.getByTestId('settings-auto-resolve').fill('48');
+    await page.getByTestId('settings-save').click();
+    await page.getByTestId('settings-saved').waitFor();
+    await shot(page, 'settings');
 
     // An API token, its secret shown once; the audit log has the queue.
     await page.getByTestId('admin-nav-tokens').click();

@@ -77,6 +77,50 @@ test('workspace: offer, accept, answer', { skip: !routedKey && 'SB_ROUTED_INBOX_
     await shot(visitor, 'visitor-sees-answer');
     await shot(app, 'answered');
 
+    // The customer panel shows who this is and their contacts.
+    await app.getByTestId('customer-panel').getByTestId('customer-contact').first().waitFor();
+
+    // A canned reply: "/gre" finds it, Enter inserts it with the placeholders filled.
+    const composer = app.getByTestId('composer');
+    await composer.fill('/gre');
+    await app.getByTestId('canned-option').filter({ hasText: '/greet' }).waitFor();
+    await shot(app, 'canned-picker');
+    await composer.press('Enter');
+    const inserted = await composer.inputValue();
+    assert.match(inserted, /^Hello\b.*, this is \S+\.$/, `canned reply inserted: ${inserted}`);
+    assert.doesNotMatch(inserted, /\{\{/);
+    await composer.press('Enter');
+    await wg.message(inserted).first().waitFor({ state: 'visible', timeout: 10000 });
+
+    // An emoji goes in at the caret.
+    await app.getByTestId('composer-emoji').click();
+    await app.getByTestId('emoji').first().click();
+    assert.equal(await composer.inputValue(), '😀');
+    await composer.fill('');
+
+    // A file alone is a message; the visitor sees the image.
+    const png = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8DwHwAFBQIAX8jx0gAAAABJRU5ErkJggg==', 'base64');
+    await app.getByTestId('composer-file-input').setInputFiles({ name: 'label.png', mimeType: 'image/png', buffer: png });
+    await app.getByTestId('composer-file').filter({ hasText: /ready/ }).waitFor();
+    await app.getByTestId('composer-send').click();
+    await list.locator('[data-testid="message"]:not(.pending) [data-testid="message-file"] img').first().waitFor();
+    await visitor.locator('[data-testid="widget-message"] img[alt="label.png"]').first().waitFor({ timeout: 10000 });
+    await shot(app, 'attachment');
+
+    // The supervisor sees today's contacts and moves the conversation back to unassigned.
+    await sup.waitForFunction(() => Number(document.querySelector('[data-testid="chart-volume"]')?.dataset.entered) >= 1, null, { timeout: 15000 });
+    const convID = new URL(app.url()).pathname.split('/').pop();
+    await agentRow.getByTestId('wallboard-work-toggle').click();
+    const item = sup.locator(`[data-testid="wallboard-conversation"][data-conversation="${convID}"]`);
+    await item.waitFor();
+    await shot(sup, 'wallboard-work');
+    await item.getByTestId('wallboard-reassign').selectOption('none');
+    await list.getByText('Unassigned').first().waitFor();
+    // Given back to routing, it is offered to the only free agent, who takes it again.
+    await app.getByTestId('offer-accept').click();
+    await waitFor('assigned again', async () => (await list.getByText('Assigned to agent').count()) >= 2);
+    await shot(app, 'reassigned');
+
     // Enter sends; a private note stays internal.
     const note = unique('Customer is polite');
     await app.getByTestId('composer-note').check();
@@ -95,11 +139,16 @@ test('workspace: offer, accept, answer', { skip: !routedKey && 'SB_ROUTED_INBOX_
     await app.getByTestId('resolve').click();
     await app.getByTestId('reopen').waitFor();
     await shot(app, 'resolved');
+    // The status filter finds it among the resolved ones.
+    await app.getByTestId('list-filter-all').click();
+    await app.getByTestId('list-status').selectOption('resolved');
+    await app.locator(`[data-testid="conversation-item"][data-id="${convID}"]`).waitFor();
+    await app.getByTestId('list-status').selectOption('active');
+    await app.locator(`[data-testid="conversation-item"][data-id="${convID}"]`).waitFor({ state: 'detached' });
     await visitor.waitForTimeout(300);
     assert.equal(await wg.message(note).count(), 0, 'the visitor never sees a private note');
 
     // Transferred to the supervisor.
-    const convID = new URL(app.url()).pathname.split('/').pop();
     await app.getByTestId('transfer').selectOption({ label: 'supervisor' });
     await waitFor('the transfer', async () => {
       const c = await agentAPI.api('GET', `/api/v1/conversations/${convID}`).catch(() => null);

@@ -24,16 +24,19 @@ import (
 	"github.com/switchboardhq/switchboard/internal/attachment"
 	"github.com/switchboardhq/switchboard/internal/auth"
 	"github.com/switchboardhq/switchboard/internal/bus"
+	"github.com/switchboardhq/switchboard/internal/cannedreply"
 	"github.com/switchboardhq/switchboard/internal/channel"
 	"github.com/switchboardhq/switchboard/internal/channel/webchat"
 	"github.com/switchboardhq/switchboard/internal/config"
 	"github.com/switchboardhq/switchboard/internal/conversation"
+	"github.com/switchboardhq/switchboard/internal/customer"
 	"github.com/switchboardhq/switchboard/internal/httpapi"
 	"github.com/switchboardhq/switchboard/internal/inbox"
 	"github.com/switchboardhq/switchboard/internal/outbox"
 	"github.com/switchboardhq/switchboard/internal/realtime"
 	"github.com/switchboardhq/switchboard/internal/routing"
 	"github.com/switchboardhq/switchboard/internal/secret"
+	"github.com/switchboardhq/switchboard/internal/shield"
 	"github.com/switchboardhq/switchboard/internal/skill"
 	"github.com/switchboardhq/switchboard/internal/store"
 	"github.com/switchboardhq/switchboard/internal/team"
@@ -47,6 +50,9 @@ type Options struct {
 	Now   func() time.Time
 	Rand  io.Reader
 	NewID func() string
+	// AutoResolveEvery is how often idle conversations are looked for
+	// (default a minute).
+	AutoResolveEvery time.Duration
 }
 
 // App is a running Switchboard node.
@@ -71,12 +77,16 @@ type App struct {
 	Teams         *team.Service
 	Skills        *skill.Service
 	Tenants       *tenant.Service
+	CannedReplies *cannedreply.Service
+	// Customers is customer records, tiers and the audited reveal.
+	Customers     *customer.Service
 	Inboxes       *inbox.Service
 	Conversations *conversation.Service
 	Webchat       *webchat.Service
 	attachments   *attachment.Service
 	router        *channel.Router
 	waker         *conversation.Waker
+	autoResolver  *conversation.AutoResolver
 	// Ingest takes inbound messages of channels into conversations.
 	Ingest *channel.Ingest
 	// Routing is queues, presence, offers and live routing state.
@@ -84,6 +94,10 @@ type App struct {
 	routeEngine *routing.Engine
 	chatRoute   *chatRouting
 	disconnects *disconnectWatch
+	// Shield is the number shield: virtual numbers, rules, lists,
+	// bindings, dial codes and call decisions.
+	Shield *shield.Service
+	shield *shieldParts
 }
 
 // New opens storage (applying migrations) and the bus and wires every
@@ -99,6 +113,9 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, opts Options)
 	}
 	if opts.NewID == nil {
 		opts.NewID = func() string { return uuid.Must(uuid.NewV7()).String() }
+	}
+	if opts.AutoResolveEvery <= 0 {
+		opts.AutoResolveEvery = time.Minute
 	}
 	a := &App{cfg: cfg, log: log, opts: opts}
 	if err := a.open(ctx); err != nil {
@@ -152,7 +169,9 @@ func (a *App) open(ctx context.Context) error {
 	if err := a.wireRouting(ctx); err != nil {
 		return err
 	}
-	deps.Routing = a.Routing
+	a.wireShield()
+	deps.Shield = a.Shield
+	deps.Routing, deps.CannedReplies = a.Routing, a.CannedReplies
 	proxies, err := a.cfg.Proxies()
 	if err != nil {
 		return err
@@ -174,6 +193,8 @@ func (a *App) wireServices() {
 		Now: o.Now, NewID: o.NewID})
 	a.Skills = skill.NewService(skill.Config{Skills: st.Skills, InTx: store.InTxAs(st, func(tx *store.Tx) skill.Tx { return tx }),
 		Now: o.Now, NewID: o.NewID})
+	a.CannedReplies = cannedreply.NewService(cannedreply.Config{Replies: st.CannedReplies,
+		InTx: store.InTxAs(st, func(tx *store.Tx) cannedreply.Tx { return tx }), Now: o.Now, NewID: o.NewID})
 	a.Tenants = tenant.NewService(tenant.Config{Tenants: st.Tenants,
 		InTx: store.InTxAs(st, func(tx *store.Tx) tenant.Tx { return tx }), Hasher: hasher, Now: o.Now, NewID: o.NewID})
 	a.Auth = auth.NewService(auth.Config{Tokens: st.Tokens, Users: st.Users, Tenants: st.Tenants,
@@ -205,7 +226,13 @@ func (a *App) Start(ctx context.Context) error {
 	if err := a.router.Start(ctx); err != nil {
 		return err
 	}
+	if err := a.shield.start(ctx); err != nil {
+		return err
+	}
 	if err := a.waker.Start(ctx); err != nil {
+		return err
+	}
+	if err := a.autoResolver.Start(ctx); err != nil {
 		return err
 	}
 	if err := a.routeEngine.Start(ctx); err != nil {
@@ -271,6 +298,7 @@ func (a *App) Stop(ctx context.Context) error {
 		}
 		a.srv = nil
 	}
+	a.shield.stop()
 	if a.disconnects != nil {
 		a.disconnects.Stop()
 	}
@@ -279,6 +307,9 @@ func (a *App) Stop(ctx context.Context) error {
 	}
 	if a.routeEngine != nil {
 		a.routeEngine.Stop()
+	}
+	if a.autoResolver != nil {
+		a.autoResolver.Stop()
 	}
 	if a.waker != nil {
 		a.waker.Stop()

@@ -48,16 +48,20 @@ func (a *App) wireChat() (httpapi.Deps, error) {
 			return st.Conversations.Messages(ctx, &conversation.MessagesParams{TenantID: tenantID, ConversationID: id,
 				AfterSeq: after, IncludePrivate: private, Limit: limit})
 		}, RateLimits: a.cfg.RateLimit != "off"})
+	a.Customers = customerService(a)
 	a.Webchat = webchat.NewService(webchat.Config{Inboxes: st.Inboxes, Customers: st.Customers, Store: st.Conversations,
-		Conversations: a.Conversations, Write: write, Online: a.agentsOnline, Rand: o.Rand, Now: o.Now, NewID: o.NewID,
+		Conversations: a.Conversations, Write: write, Online: a.agentsOnline, DefaultLocale: a.defaultLocale,
+		ClaimDeclared: a.Customers.ClaimDeclared, Rand: o.Rand, Now: o.Now, NewID: o.NewID,
 		RateLimits: a.cfg.RateLimit != "off"})
 	// Every channel adapter, in one visible list.
 	a.router = channel.NewRouter(channel.RouterConfig{Consume: a.Bus.Consume, Inboxes: st.Inboxes, Logger: a.log,
 		Adapters: []channel.Adapter{webchat.Adapter{}}})
 	a.waker = conversation.NewWaker(a.Conversations, time.Second, a.log)
+	a.autoResolver = conversation.NewAutoResolver(a.Conversations, o.AutoResolveEvery, a.log)
 	a.Ingest = &channel.Ingest{Write: write, Conversations: a.Conversations, Now: o.Now, NewID: o.NewID}
 	return httpapi.Deps{
 		Inboxes: a.Inboxes, Conversations: a.Conversations, Webchat: a.Webchat,
+		Customers:     a.Customers,
 		VisitorSocket: visitorSocket(a),
 		AgentSocket:   &realtime.AgentSocket{Hub: a.hub, Conversations: a.Conversations, Offers: offers{a}},
 		Attachments:   a.attachments, AttachmentLimit: attachment.DefaultMaxBytes, Widget: webchat.Assets(),
@@ -77,6 +81,15 @@ func (a *App) agentsOnline(_ context.Context, in *inbox.Inbox) bool {
 		}
 	}
 	return false
+}
+
+// defaultLocale is the tenant's default language, for the chat widget.
+func (a *App) defaultLocale(ctx context.Context, tenantID string) (string, error) {
+	s, err := a.Stores.Tenants.Settings(ctx, tenantID)
+	if err != nil {
+		return "", err
+	}
+	return s.DefaultLocale, nil
 }
 
 // offers gives sockets routing's accept and decline once routing is wired

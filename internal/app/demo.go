@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"io"
 
+	"github.com/switchboardhq/switchboard/internal/cannedreply"
+	"github.com/switchboardhq/switchboard/internal/customer"
 	"github.com/switchboardhq/switchboard/internal/inbox"
 	"github.com/switchboardhq/switchboard/internal/permission"
 	"github.com/switchboardhq/switchboard/internal/routing"
@@ -42,7 +44,8 @@ var demoAccounts = []DemoAccount{
 }
 
 // Demo creates the demo tenant with an admin, a supervisor, two agents, two
-// teams and three skills. If it exists already it is left as it is.
+// teams, three skills, three canned replies and five customers. If it
+// exists already it is left as it is.
 func (a *App) Demo(ctx context.Context) (*DemoInfo, error) {
 	info := &DemoInfo{Accounts: demoAccounts}
 	if u, err := a.Stores.Users.GetByEmail(ctx, demoAccounts[0].Email); err == nil {
@@ -83,6 +86,9 @@ func (a *App) Demo(ctx context.Context) (*DemoInfo, error) {
 		}
 		teams[t[0]] = tm
 	}
+	if err := a.demoCannedReplies(ctx, admin); err != nil {
+		return nil, err
+	}
 	people := []user.CreateParams{
 		{TeamIDs: []string{teams["Support"].ID, teams["Billing"].ID}, Skills: []user.SkillLevel{{SkillID: skills["English"].ID, Level: 5}}},
 		{TeamIDs: []string{teams["Support"].ID}, Skills: []user.SkillLevel{{SkillID: skills["English"].ID, Level: 4}, {SkillID: skills["Billing"].ID, Level: 3}}},
@@ -97,6 +103,12 @@ func (a *App) Demo(ctx context.Context) (*DemoInfo, error) {
 			return nil, fmt.Errorf("demo user %s: %w", acc.Email, err)
 		}
 		members = append(members, u.User.ID)
+	}
+	if err := a.demoCustomers(ctx, admin, members[2], members[3]); err != nil {
+		return nil, err
+	}
+	if err := a.demoShield(ctx, admin, members[1:]); err != nil {
+		return nil, err
 	}
 	// One queue takes the website's chats; agents receive offers once they
 	// set themselves available.
@@ -115,6 +127,54 @@ func (a *App) Demo(ctx context.Context) (*DemoInfo, error) {
 	}
 	info.InboxKey = ib.Key
 	return info, nil
+}
+
+// demoCannedReplies gives the demo tenant's agents a greeting, a thank-you
+// and a goodbye to insert with /hello, /thanks and /bye.
+func (a *App) demoCannedReplies(ctx context.Context, admin *permission.Principal) error {
+	for _, r := range [][3]string{
+		{"hello", "Greeting", "Hi {{customer.name}}, thanks for reaching out — I'm {{agent.first_name}}. How can I help?"},
+		{"thanks", "Thank you", "Thank you for your patience, {{customer.name}}. Is there anything else I can help you with?"},
+		{"bye", "Goodbye", "Glad I could help! If anything else comes up, just write to us here. Have a great day."},
+	} {
+		if _, err := a.CannedReplies.Create(ctx, admin, &cannedreply.Params{Shortcut: &r[0], Title: &r[1], Body: &r[2]}); err != nil {
+			return fmt.Errorf("demo canned reply %s: %w", r[0], err)
+		}
+	}
+	return nil
+}
+
+// demoCustomers gives the customer list something to show: five
+// customers of every tier with (fictional) phone numbers and addresses,
+// owned by the two agents.
+func (a *App) demoCustomers(ctx context.Context, admin *permission.Principal, agent1, agent2 string) error {
+	type demo struct {
+		name, tier, phone, email, owner string
+		tags                            []string
+		attrs                           map[string]any
+		consent                         map[string]bool
+		doNotContact                    bool
+	}
+	for _, d := range []demo{
+		{"王芳 Wang Fang", "vip", "+86 138 0013 8000", "wang.fang@example.cn", agent2, []string{"wholesale"},
+			map[string]any{"city": "Shanghai", "account_manager": true}, map[string]bool{"calls": true, "recording": true}, false},
+		{"Li Na", "senior", "+86 139 1234 5678", "li.na@example.cn", agent2, []string{"returning"},
+			map[string]any{"city": "Beijing"}, map[string]bool{"calls": true, "marketing": false}, false},
+		{"John Smith", "standard", "+1 415 555 2671", "john.smith@example.com", agent1, []string{"enterprise"},
+			map[string]any{"plan": "business", "seats": 25}, map[string]bool{"email": true}, false},
+		{"Zhang Wei", "standard", "186 1234 5678", "", agent1, nil, nil, map[string]bool{"sms": true}, false},
+		{"María García", "standard", "+34 612 34 56 78", "maria.garcia@example.es", "", []string{"returning"}, nil, nil, true},
+	} {
+		p := &customer.Params{Name: &d.name, Tier: &d.tier, Phones: &[]string{d.phone}, OwnerID: &d.owner, Tags: &d.tags,
+			Attributes: &d.attrs, Consent: &d.consent, DoNotContact: &d.doNotContact}
+		if d.email != "" {
+			p.Emails = &[]string{d.email}
+		}
+		if _, err := a.Customers.Create(ctx, admin, p); err != nil {
+			return fmt.Errorf("demo customer %s: %w", d.name, err)
+		}
+	}
+	return nil
 }
 
 // Print writes how to sign in to the demo tenant.

@@ -12,6 +12,7 @@ import (
 
 	"github.com/switchboardhq/switchboard/internal/bus"
 	"github.com/switchboardhq/switchboard/internal/conversation"
+	"github.com/switchboardhq/switchboard/internal/customer"
 	"github.com/switchboardhq/switchboard/internal/errcode"
 	"github.com/switchboardhq/switchboard/internal/event"
 	"github.com/switchboardhq/switchboard/internal/inbox"
@@ -208,11 +209,64 @@ func (c *chatRouting) conversationEvent(ctx context.Context, data []byte) error 
 			}
 		}
 	case conversation.EventAssigned:
-		if env.Data.ActorID != "" && cv.AssigneeID != "" {
-			return c.a.Routing.Assigned(ctx, env.TenantID, cv.ID, cv.AssigneeID)
+		switch {
+		case env.Data.ActorID == "":
+			// Routing's own assignment, made the conversation's.
+		case cv.AssigneeID != "":
+			return c.assigned(ctx, env.TenantID, cv)
+		case env.Data.From != "" || env.Data.QueueID != "":
+			return c.reroute(ctx, env.TenantID, cv.ID, env.Data.QueueID, env.At)
 		}
 	}
 	return nil
+}
+
+// assigned moves the work to the agent a person assigned, unless the
+// conversation went elsewhere since: events are handled out of order, and
+// a later unassignment or transfer may have been routed already.
+func (c *chatRouting) assigned(ctx context.Context, tenantID string, cv *conversation.Conversation) error {
+	now, err := c.a.Stores.Conversations.Get(ctx, tenantID, cv.ID)
+	if err != nil || now.AssigneeID != cv.AssigneeID {
+		return ignoreGone(err)
+	}
+	return c.a.Routing.Assigned(ctx, tenantID, cv.ID, cv.AssigneeID)
+}
+
+// reroute gives back to routing a conversation that a person left without
+// an assignee (at): its work with the agent ends, so their load drops, and
+// it is routed anew, into queueID when it was transferred there. The new
+// work counts from at, so a redelivered or overtaken event finds work as
+// new as itself and changes nothing; work that waits for an agent already
+// stays where it is, unless it was transferred to another queue.
+func (c *chatRouting) reroute(ctx context.Context, tenantID, id, queueID string, at time.Time) error {
+	cv, err := c.a.Stores.Conversations.Get(ctx, tenantID, id)
+	if err != nil || cv.AssigneeID != "" || cv.Status == conversation.StatusResolved || cv.Status == conversation.StatusSnoozed {
+		return ignoreGone(err) // assigned again, or no longer routed
+	}
+	it, err := c.a.Routing.Work(ctx, tenantID, id)
+	switch {
+	case errors.Is(err, routing.ErrItemNotFound):
+	case err != nil:
+		return err
+	case !it.EnqueuedAt.Before(at):
+		return nil
+	case it.Status != routing.Assigned && (queueID == "" || queueID == it.QueueID):
+		return nil
+	default:
+		reason := "unassigned"
+		if queueID != "" {
+			reason = "transferred"
+		}
+		if err := c.a.Routing.End(ctx, tenantID, id, reason); err != nil {
+			return err
+		}
+	}
+	// The customer's last agent is the one just relieved of it: no sticky.
+	err = c.enqueue(ctx, tenantID, cv, routing.Work{QueueID: queueID, At: at, StickyKnown: true})
+	if errors.Is(err, routing.ErrActiveItem) {
+		return nil // routed meanwhile by another delivery
+	}
+	return err
 }
 
 // ignoreGone drops a conversation that no longer exists.
@@ -241,15 +295,7 @@ func (c *chatRouting) route(ctx context.Context, tenantID string, cv *conversati
 	if (cv.AssigneeID != "" && !reopened) || cv.Status == conversation.StatusResolved || cv.Status == conversation.StatusSnoozed {
 		return nil
 	}
-	ch, err := c.channel(ctx, tenantID, cv.InboxID)
-	if errors.Is(err, inbox.ErrNotFound) {
-		return nil // deleted since
-	}
-	if err != nil {
-		return err
-	}
-	_, err = c.a.Routing.Route(ctx, &routing.Work{TenantID: tenantID, InboxID: cv.InboxID, Channel: ch,
-		Ref: cv.ID, CustomerID: cv.CustomerID, Assignee: cv.AssigneeID, At: c.a.opts.Now()})
+	err = c.enqueue(ctx, tenantID, cv, routing.Work{Assignee: cv.AssigneeID, At: c.a.opts.Now()})
 	if errors.Is(err, routing.ErrActiveItem) && reopened {
 		return c.replaceStale(ctx, tenantID, cv, reopenedAt)
 	}
@@ -257,6 +303,45 @@ func (c *chatRouting) route(ctx context.Context, tenantID string, cv *conversati
 		return nil
 	}
 	return err
+}
+
+// enqueue routes cv as w, which brings its assignee, time and forced
+// queue.
+func (c *chatRouting) enqueue(ctx context.Context, tenantID string, cv *conversation.Conversation, w routing.Work) error {
+	ch, err := c.channel(ctx, tenantID, cv.InboxID)
+	if errors.Is(err, inbox.ErrNotFound) {
+		return nil // deleted since
+	}
+	if err != nil {
+		return err
+	}
+	w.TenantID, w.InboxID, w.Channel, w.Ref, w.CustomerID = tenantID, cv.InboxID, ch, cv.ID, cv.CustomerID
+	if err := c.customerFacts(ctx, tenantID, &w); err != nil {
+		return err
+	}
+	_, err = c.a.Routing.Route(ctx, &w)
+	return err
+}
+
+// customerFacts gives the queue rules the customer's tier, tags and
+// attributes (customer.tier == "vip"). A customer that is gone routes
+// without them.
+func (c *chatRouting) customerFacts(ctx context.Context, tenantID string, w *routing.Work) error {
+	cu, err := c.a.Stores.Customers.Get(ctx, tenantID, w.CustomerID)
+	if errors.Is(err, customer.ErrNotFound) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	w.CustomerTier, w.CustomerTags = cu.Tier, cu.Tags
+	if len(cu.Attributes) > 0 {
+		w.CustomerAttributes = make(map[string]string, len(cu.Attributes))
+		for k, v := range cu.Attributes {
+			w.CustomerAttributes[k] = customer.AttributeText(v)
+		}
+	}
+	return nil
 }
 
 // replaceStale handles a reopened conversation whose earlier work is still

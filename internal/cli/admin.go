@@ -104,8 +104,8 @@ func resourceCmd(name string) func(context.Context, Env, []string) error {
 		fs := flag.NewFlagSet(name+" "+verb, flag.ContinueOnError)
 		fs.SetOutput(env.Stderr)
 		newClient := clientFlags(fs, env)
-		limit := fs.Int("limit", 50, "page size for list")
-		all := fs.Bool("all", false, "list: follow cursors to the end")
+		limit := fs.Int("limit", 50, "page size for list and timeline")
+		all := fs.Bool("all", false, "list, timeline: follow cursors to the end")
 		var filters stringMap = map[string]string{}
 		fs.Var(&filters, "filter", "list: query filter KEY=VALUE (e.g. role=agent, action=user.); repeatable")
 		if err := fs.Parse(args[1:]); err != nil {
@@ -117,8 +117,8 @@ func resourceCmd(name string) func(context.Context, Env, []string) error {
 		if err != nil {
 			return err
 		}
-		if verb == "list" {
-			return list(ctx, env, c, base, *limit, *all, filters)
+		if verb == "list" || verb == "timeline" {
+			return list(ctx, env, c, path, *limit, *all, filters)
 		}
 		var body any
 		if bodyArg != "" {
@@ -175,6 +175,11 @@ func route(verb, base string, args []string) (method, path, body string, err err
 			return "", "", "", err
 		}
 		return http.MethodPost, base + "/" + url.PathEscape(args[0]) + "/invite", "", nil
+	case "timeline":
+		if err := need(1, "timeline [--limit N] [--all] ID"); err != nil {
+			return "", "", "", err
+		}
+		return http.MethodGet, base + "/" + url.PathEscape(args[0]) + "/timeline", "", nil
 	case "stats":
 		if len(args) == 0 {
 			return http.MethodGet, base + "/stats", "", nil

@@ -2,7 +2,6 @@ package cli
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"flag"
 	"net/http"
@@ -43,11 +42,7 @@ func agentsCmd(ctx context.Context, env Env, args []string) error {
 	default:
 		return errors.New(usage)
 	}
-	var out json.RawMessage
-	if err := newClient().Do(ctx, method, path, body, &out); err != nil {
-		return err
-	}
-	return printJSON(env.Stdout, out)
+	return callAndPrint(ctx, env, newClient, method, path, body)
 }
 
 // routingCmd reads or replaces the queue rules or the routing settings.
@@ -76,9 +71,5 @@ func routingCmd(ctx context.Context, env Env, args []string) error {
 	default:
 		return errors.New(usage)
 	}
-	var out json.RawMessage
-	if err := newClient().Do(ctx, method, path, body, &out); err != nil {
-		return err
-	}
-	return printJSON(env.Stdout, out)
+	return callAndPrint(ctx, env, newClient, method, path, body)
 }

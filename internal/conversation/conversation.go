@@ -84,6 +84,12 @@ type SystemEvent struct {
 	From    string `json:"from,omitempty"`
 	To      string `json:"to,omitempty"`
 	ActorID string `json:"actor_id,omitempty"`
+	// Reason says why the system made the change (ReasonAutoResolved),
+	// so the history can show it.
+	Reason string `json:"reason,omitempty"`
+	// QueueID is the queue an assignment transferred the conversation to,
+	// so the history can say where it went.
+	QueueID string `json:"queue_id,omitempty"`
 }
 
 // AttachmentRef is the part of an attachment a message shows.
@@ -95,7 +101,8 @@ type AttachmentRef struct {
 }
 
 // Store persists conversations and messages. Every call is confined to one
-// tenant except DueSnoozed, which the snooze waker runs for all tenants.
+// tenant except DueSnoozed and DueAutoResolve, which background components
+// run for all tenants.
 type Store interface {
 	Create(ctx context.Context, c *Conversation) error
 	Get(ctx context.Context, tenantID, id string) (*Conversation, error)
@@ -118,6 +125,10 @@ type Store interface {
 	// (not when seq is behind it or past the last message).
 	MarkRead(ctx context.Context, p *MarkReadParams) (bool, error)
 	DueSnoozed(ctx context.Context, now time.Time, limit int) ([]*Conversation, error)
+	// DueAutoResolve lists, across active tenants with auto-resolve on,
+	// open and pending conversations whose last message is at least the
+	// tenant's auto_resolve_after_hours older than now, oldest first.
+	DueAutoResolve(ctx context.Context, now time.Time, limit int) ([]*Conversation, error)
 	// VisibleInboxes lists the inboxes a user serves (for agents' views).
 	VisibleInboxes(ctx context.Context, tenantID, userID string) ([]string, error)
 }
@@ -178,6 +189,9 @@ type SetStatusParams struct {
 	// From, when set, makes the change conditional on the current status
 	// (ErrStatusChanged otherwise), so concurrent nodes change it once.
 	From Status
+	// IfLastSeq, when set, makes it conditional on no message having been
+	// appended since (ErrStatusChanged otherwise).
+	IfLastSeq int64
 }
 
 // SetAssignmentParams change an assignment.
@@ -227,4 +241,15 @@ var (
 	// ErrInactive is Append's report, with IfActive, that the conversation
 	// is resolved or snoozed (or absent); Send then reopens it.
 	ErrInactive = errcode.New(errcode.Conflict, "the conversation is resolved or snoozed")
+)
+
+// Errors of a transfer to a queue.
+var (
+	// ErrQueueWithAssignee refuses a transfer to a queue that also names
+	// an assignee: the queue's routing picks the agent.
+	ErrQueueWithAssignee = errcode.New(errcode.ValidationFailed, "queue_id cannot be combined with an assignee").
+				WithDetails(errcode.Detail{Field: "queue_id", Message: "cannot be combined with assignee_id"})
+	// ErrNotRoutable refuses a transfer to a queue of a resolved or snoozed
+	// conversation: only open and pending conversations are routed.
+	ErrNotRoutable = errcode.New(errcode.Conflict, "only an open or pending conversation can be transferred to a queue")
 )

@@ -54,6 +54,11 @@ type Changed struct {
 	From         string        `json:"from,omitempty"`
 	To           string        `json:"to,omitempty"`
 	ActorID      string        `json:"actor_id,omitempty"`
+	// Reason says why the system changed the status (ReasonAutoResolved).
+	Reason string `json:"reason,omitempty"`
+	// QueueID is the queue an assignment transferred the conversation to;
+	// routing, which owns queues, takes it from sb.conversation.assigned.
+	QueueID string `json:"queue_id,omitempty"`
 }
 
 // Service applies the conversation rules.
@@ -221,7 +226,7 @@ func (s *Service) reopen(ctx context.Context, tx Tx, tenantID, id string, now ti
 		return err
 	}
 	if c.Status == StatusResolved || c.Status == StatusSnoozed {
-		_, err = s.changeStatus(ctx, tx, c, StatusOpen, nil, "", now)
+		_, err = s.changeStatus(ctx, tx, c, &statusChange{to: StatusOpen, at: now})
 	}
 	return err
 }
@@ -252,27 +257,38 @@ func checkSend(p *SendParams) error {
 	return nil
 }
 
+// statusChange is one status change to record.
+type statusChange struct {
+	to    Status
+	until *time.Time // snoozed until
+	actor string     // the user; "" for the visitor's message or the system
+	// reason says why the system changed it; "" otherwise.
+	reason string
+	at     time.Time
+}
+
 // changeStatus appends a system message recording a status change and
 // applies it, in tx.
-func (s *Service) changeStatus(ctx context.Context, tx Tx, c *Conversation, to Status, until *time.Time, actor string, now time.Time) (*Conversation, error) {
-	from := c.Status
+func (s *Service) changeStatus(ctx context.Context, tx Tx, c *Conversation, ch *statusChange) (*Conversation, error) {
+	from, to, now := c.Status, ch.to, ch.at
 	m := &Message{ID: s.cfg.NewID(), TenantID: c.TenantID, ConversationID: c.ID, SenderType: SenderSystem,
-		Text: "status: " + string(from) + " → " + string(to), Attachments: []AttachmentRef{},
-		Event: &SystemEvent{Kind: "status_changed", From: string(from), To: string(to), ActorID: actor}, CreatedAt: now}
+		Text: "status: " + string(from) + " → " + string(to), Attachments: []AttachmentRef{}, CreatedAt: now,
+		Event: &SystemEvent{Kind: "status_changed", From: string(from), To: string(to), ActorID: ch.actor, Reason: ch.reason}}
 	next, err := tx.Conversations().Append(ctx, &AppendParams{Message: m, SetStatus: to})
 	if err != nil {
 		return nil, err
 	}
 	if to == StatusSnoozed {
-		err := tx.Conversations().SetStatus(ctx, &SetStatusParams{TenantID: c.TenantID, ID: c.ID, Status: to, SnoozedUntil: until, At: now})
+		err := tx.Conversations().SetStatus(ctx, &SetStatusParams{TenantID: c.TenantID, ID: c.ID, Status: to, SnoozedUntil: ch.until, At: now})
 		if err != nil {
 			return nil, err
 		}
-		next.SnoozedUntil = until
+		next.SnoozedUntil = ch.until
 	}
 	err = tx.Outbox().Append(ctx,
 		event.Event{Subject: EventMessageCreated, TenantID: c.TenantID, At: now, Data: MessageCreated{Conversation: MetaOf(next), Message: m}},
-		event.Event{Subject: EventStatusChanged, TenantID: c.TenantID, At: now, Data: Changed{Conversation: next, From: string(from), To: string(to), ActorID: actor}})
+		event.Event{Subject: EventStatusChanged, TenantID: c.TenantID, At: now,
+			Data: Changed{Conversation: next, From: string(from), To: string(to), ActorID: ch.actor, Reason: ch.reason}})
 	return next, err
 }
 
@@ -301,10 +317,10 @@ func (s *Service) SetStatus(ctx context.Context, by *permission.Principal, id st
 		if c.Status == to && (to != StatusSnoozed || sameTime(c.SnoozedUntil, until)) {
 			return nil
 		}
-		if out, err = s.changeStatus(ctx, tx, c, to, until, by.UserID, now); err != nil {
+		if out, err = s.changeStatus(ctx, tx, c, &statusChange{to: to, until: until, actor: by.UserID, at: now}); err != nil {
 			return err
 		}
-		return tx.Audit().Append(ctx, audit.By(by, "conversation.status_changed", "conversation", id, now).
+		return tx.Audit().Append(ctx, audit.By(by, ActionStatusChanged, "conversation", id, now).
 			With(map[string]any{"from": c.Status, "to": to}))
 	})
 	return out, err
@@ -321,12 +337,28 @@ func sameTime(a, b *time.Time) bool {
 // current value, an empty string clears it.
 type AssignParams struct {
 	AssigneeID, TeamID *string
+	// QueueID transfers the conversation to a routing queue: the assignee
+	// is cleared and the queue is named on the event, for routing. It is
+	// stored nowhere here; the caller checks that the queue exists.
+	QueueID string
+}
+
+// Validate refuses a transfer to a queue that also names an assignee.
+func (p *AssignParams) Validate() error {
+	if p.QueueID != "" && p.AssigneeID != nil && *p.AssigneeID != "" {
+		return ErrQueueWithAssignee
+	}
+	return nil
 }
 
 // Assign sets a conversation's assignee and team. Fields left nil keep the
 // value they have when the change is written, so concurrent changes of
-// different fields both hold.
+// different fields both hold. A transfer to a queue is written even when
+// nothing else changes: the event is what routes the conversation there.
 func (s *Service) Assign(ctx context.Context, by *permission.Principal, id string, p AssignParams) (*Conversation, error) {
+	if err := p.Validate(); err != nil {
+		return nil, err
+	}
 	now := s.cfg.Now()
 	var out *Conversation
 	err := s.cfg.Write(ctx, func(tx Tx) error {
@@ -335,14 +367,20 @@ func (s *Service) Assign(ctx context.Context, by *permission.Principal, id strin
 			return err
 		}
 		out = c
+		if p.QueueID != "" && (c.Status == StatusResolved || c.Status == StatusSnoozed) {
+			return ErrNotRoutable
+		}
 		assigneeID, teamID := c.AssigneeID, c.TeamID
 		if p.AssigneeID != nil {
 			assigneeID = *p.AssigneeID
 		}
+		if p.QueueID != "" {
+			assigneeID = ""
+		}
 		if p.TeamID != nil {
 			teamID = *p.TeamID
 		}
-		if c.AssigneeID == assigneeID && c.TeamID == teamID {
+		if c.AssigneeID == assigneeID && c.TeamID == teamID && p.QueueID == "" {
 			return nil
 		}
 		store := tx.Conversations()
@@ -353,7 +391,7 @@ func (s *Service) Assign(ctx context.Context, by *permission.Principal, id strin
 		// Internal: visitors are not told who handles them by user ID.
 		m := &Message{ID: s.cfg.NewID(), TenantID: c.TenantID, ConversationID: id, SenderType: SenderSystem,
 			Text: "assigned", Private: true, Attachments: []AttachmentRef{}, CreatedAt: now,
-			Event: &SystemEvent{Kind: "assigned", From: c.AssigneeID, To: assigneeID, ActorID: by.UserID}}
+			Event: &SystemEvent{Kind: "assigned", From: c.AssigneeID, To: assigneeID, ActorID: by.UserID, QueueID: p.QueueID}}
 		next, err := store.Append(ctx, &AppendParams{Message: m})
 		if err != nil {
 			return err
@@ -361,14 +399,24 @@ func (s *Service) Assign(ctx context.Context, by *permission.Principal, id strin
 		out = next
 		err = tx.Outbox().Append(ctx,
 			event.Event{Subject: EventMessageCreated, TenantID: c.TenantID, At: now, Data: MessageCreated{Conversation: MetaOf(next), Message: m}},
-			event.Event{Subject: EventAssigned, TenantID: c.TenantID, At: now, Data: Changed{Conversation: next, From: c.AssigneeID, To: assigneeID, ActorID: by.UserID}})
+			event.Event{Subject: EventAssigned, TenantID: c.TenantID, At: now, Data: Changed{Conversation: next, From: c.AssigneeID, To: assigneeID, ActorID: by.UserID, QueueID: p.QueueID}})
 		if err != nil {
 			return err
 		}
 		return tx.Audit().Append(ctx, audit.By(by, "conversation.assigned", "conversation", id, now).
-			With(map[string]any{"from": c.AssigneeID, "to": assigneeID, "team_id": teamID}))
+			With(assignedAudit(c.AssigneeID, assigneeID, teamID, p.QueueID)))
 	})
 	return out, err
+}
+
+// assignedAudit is the audit detail of an assignment; queue_id only for
+// a transfer to a queue.
+func assignedAudit(from, to, teamID, queueID string) map[string]any {
+	d := map[string]any{"from": from, "to": to, "team_id": teamID}
+	if queueID != "" {
+		d["queue_id"] = queueID
+	}
+	return d
 }
 
 // MarkRead moves a reader's position forward and reports whether it moved:

@@ -6,8 +6,6 @@ import (
 	"log/slog"
 	"sync"
 	"time"
-
-	"github.com/switchboardhq/switchboard/internal/event"
 )
 
 // WakeSnoozed reopens conversations whose snooze has ended, each with a
@@ -18,88 +16,93 @@ func (s *Service) WakeSnoozed(ctx context.Context, now time.Time) (int, error) {
 	if err != nil {
 		return 0, err
 	}
-	woken := 0
-	for _, c := range due {
-		err := s.cfg.Write(ctx, func(tx Tx) error {
-			err := tx.Conversations().SetStatus(ctx, &SetStatusParams{TenantID: c.TenantID, ID: c.ID, Status: StatusOpen,
-				At: now, From: StatusSnoozed})
-			if err != nil {
-				return err
-			}
-			m := &Message{ID: s.cfg.NewID(), TenantID: c.TenantID, ConversationID: c.ID, SenderType: SenderSystem,
-				Text: "status: snoozed → open", Attachments: []AttachmentRef{}, CreatedAt: now,
-				Event: &SystemEvent{Kind: "status_changed", From: string(StatusSnoozed), To: string(StatusOpen)}}
-			next, err := tx.Conversations().Append(ctx, &AppendParams{Message: m})
-			if err != nil {
-				return err
-			}
-			return tx.Outbox().Append(ctx,
-				event.Event{Subject: EventMessageCreated, TenantID: c.TenantID, At: now, Data: MessageCreated{Conversation: MetaOf(next), Message: m}},
-				event.Event{Subject: EventStatusChanged, TenantID: c.TenantID, At: now, Data: Changed{Conversation: next, From: string(StatusSnoozed), To: string(StatusOpen)}})
-		})
+	return s.changeEach(ctx, due, func(tx Tx, c *Conversation) error {
+		err := tx.Conversations().SetStatus(ctx, &SetStatusParams{TenantID: c.TenantID, ID: c.ID, Status: StatusOpen,
+			At: now, From: StatusSnoozed})
+		if err != nil {
+			return err
+		}
+		_, err = s.changeStatus(ctx, tx, c, &statusChange{to: StatusOpen, at: now})
+		return err
+	})
+}
+
+// changeEach applies a system change to each conversation, each in its own
+// write, and returns how many it changed. A change that finds the
+// conversation changed meanwhile (ErrStatusChanged: another node or an
+// agent got there first, or a message came) is skipped.
+func (s *Service) changeEach(ctx context.Context, cs []*Conversation, change func(tx Tx, c *Conversation) error) (int, error) {
+	n := 0
+	for _, c := range cs {
+		err := s.cfg.Write(ctx, func(tx Tx) error { return change(tx, c) })
 		switch {
 		case errors.Is(err, ErrStatusChanged):
-			// another node, or an agent, got there first
 		case err != nil:
-			return woken, err
+			return n, err
 		default:
-			woken++
+			n++
 		}
 	}
-	return woken, nil
+	return n, nil
 }
 
 // Waker runs WakeSnoozed periodically.
-type Waker struct {
-	svc   *Service
+type Waker struct{ loop }
+
+// NewWaker returns a Waker checking every interval.
+func NewWaker(svc *Service, every time.Duration, log *slog.Logger) *Waker {
+	return &Waker{loop{every: every, job: func(ctx context.Context) {
+		if _, err := svc.WakeSnoozed(ctx, svc.cfg.Now()); err != nil && ctx.Err() == nil {
+			log.Warn("snooze waker", "err", err)
+		}
+	}}}
+}
+
+// loop runs a job every interval in the background, for the components
+// that act on conversations for the system (Waker, AutoResolver).
+type loop struct {
 	every time.Duration
-	log   *slog.Logger
+	job   func(ctx context.Context)
 
 	mu     sync.Mutex
 	cancel context.CancelFunc
 	done   chan struct{}
 }
 
-// NewWaker returns a Waker checking every interval.
-func NewWaker(svc *Service, every time.Duration, log *slog.Logger) *Waker {
-	return &Waker{svc: svc, every: every, log: log}
-}
-
-// Start begins waking. Safe twice.
-func (w *Waker) Start(ctx context.Context) error {
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	if w.cancel != nil {
+// Start begins running the job. Safe twice.
+func (l *loop) Start(ctx context.Context) error {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if l.cancel != nil {
 		return nil
 	}
-	ctx, w.cancel = context.WithCancel(context.WithoutCancel(ctx))
-	w.done = make(chan struct{})
+	ctx, l.cancel = context.WithCancel(context.WithoutCancel(ctx))
+	l.done = make(chan struct{})
 	go func() {
-		defer close(w.done)
-		t := time.NewTicker(w.every)
+		defer close(l.done)
+		t := time.NewTicker(l.every)
 		defer t.Stop()
 		for {
 			select {
 			case <-ctx.Done():
 				return
 			case <-t.C:
-				if _, err := w.svc.WakeSnoozed(ctx, w.svc.cfg.Now()); err != nil && ctx.Err() == nil {
-					w.log.Warn("snooze waker", "err", err)
-				}
+				l.job(ctx)
 			}
 		}
 	}()
 	return nil
 }
 
-// Stop ends waking. Safe before Start and twice.
-func (w *Waker) Stop() {
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	if w.cancel == nil {
+// Stop ends running the job, waiting for a run under way. Safe before
+// Start and twice.
+func (l *loop) Stop() {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if l.cancel == nil {
 		return
 	}
-	w.cancel()
-	<-w.done
-	w.cancel = nil
+	l.cancel()
+	<-l.done
+	l.cancel = nil
 }

@@ -39,6 +39,7 @@ var (
 	LastAdmin       = def("last_admin", KindConflict, "The change would leave the tenant without an active administrator.")
 	SelfChange      = def("self_change_forbidden", KindForbidden, "Users cannot delete, disable or demote themselves.")
 	TenantSuspended = def("tenant_suspended", KindForbidden, "The tenant is suspended; its users cannot sign in.")
+	UnknownLocale   = def("unknown_locale", KindUnprocessable, "The language is not one Switchboard speaks: en or zh-CN.")
 
 	// Conversations, web chat and attachments.
 	MessageTooLong     = def("message_too_long", KindUnprocessable, "The message text exceeds the inbox's limit.")
@@ -54,6 +55,34 @@ var (
 	AtCapacity   = def("at_capacity", KindConflict, "The agent has no free capacity for this channel.")
 	UnknownQueue = def("unknown_queue", KindUnprocessable, "A referenced queue does not exist in the tenant.")
 	NotOwner     = def("routing_moved", KindUnavailable, "Routing for the tenant is moving to another node; retry shortly.")
+	InvalidDate  = def("invalid_date", KindUnprocessable, "A date is not a calendar date written YYYY-MM-DD.")
+
+	// Canned replies.
+	ShortcutTaken      = def("shortcut_taken", KindConflict, "Another canned reply in the tenant already uses this shortcut.")
+	UnknownPlaceholder = def("unknown_placeholder", KindUnprocessable, "A canned reply's body uses a {{placeholder}} other than {{customer.name}}, {{agent.name}}, {{agent.first_name}} and {{conversation.id}}; the message names it.")
+
+	// Customers and personal data.
+	InvalidPhone   = def("invalid_phone", KindUnprocessable, "A phone number is not valid for its country; a number without + is read in the tenant's default region. The message never repeats the number.")
+	InvalidEmail   = def("invalid_email", KindUnprocessable, "An email address is not valid. The message never repeats the address.")
+	IdentityTaken  = def("identity_taken", KindConflict, "A phone number, email address or other identity already belongs to another customer of the tenant; the message names the field and the value masked. Merge the two customers instead.")
+	UnknownTier    = def("unknown_tier", KindUnprocessable, "The customer tier is not one of the tenant's tiers (GET /api/v1/customer-tiers).")
+	TierInUse      = def("tier_in_use", KindConflict, "The tier is still assigned to customers; move them to another tier first.")
+	CustomerMerged = def("customer_merged", KindConflict, "The customer was merged into another one (merged_into); change that one instead.")
+	ReasonRequired = def("reason_required", KindUnprocessable, "Revealing personal data needs a reason of at least 5 characters, which is audited.")
+	ImportInvalid  = def("import_invalid", KindUnprocessable, "Rows of a customer import are invalid and nothing was imported; details lists each problem with its line, column and code.")
+	ImportTooLarge = def("import_too_large", KindInvalid, "A customer import has more rows or bytes than allowed (50,000 rows, 10 MiB).")
+	UnknownRegion  = def("unknown_region", KindUnprocessable, "The default region is not an ISO 3166-1 alpha-2 region code with a telephone numbering plan, such as CN or US.")
+
+	// Number shield.
+	ExtensionTaken  = def("extension_taken", KindConflict, "Another user of the tenant already has this phone extension.")
+	NumberTaken     = def("number_taken", KindConflict, "The virtual number is already in the tenant's pool.")
+	NumberInUse     = def("number_in_use", KindConflict, "The virtual number is a shield rule's caller ID or the X of a live binding; change those first.")
+	UnknownNumber   = def("unknown_number", KindUnprocessable, "A caller ID or binding X is not one of the tenant's virtual numbers (of purpose binding, for X).")
+	ListEntryExists = def("list_entry_exists", KindConflict, "The number or prefix is already on this block or allow list.")
+	PartyBound      = def("party_bound", KindConflict, "A party of the binding already has a live binding on this virtual number X; a party maps to one binding per X.")
+	NoBindingNumber = def("no_binding_number", KindConflict, "No binding number is free for the binding's parties; add numbers of purpose binding to the pool.")
+	UnknownCustomer = def("unknown_customer", KindUnprocessable, "A referenced customer does not exist in the tenant.")
+	CustomerNoPhone = def("customer_no_phone", KindUnprocessable, "The customer has no phone number to call.")
 )
 
 var registry []*Code

@@ -63,6 +63,12 @@ type Error struct {
 type Detail struct {
 	Field   string `json:"field"`
 	Message string `json:"message"`
+	// Line is the line of an uploaded file (a customer import) the
+	// problem is on; 0 when the request is not a file.
+	Line int `json:"line,omitempty"`
+	// Code is the problem's own code when a failure gathers problems of
+	// several kinds (invalid_phone, unknown_tier, …).
+	Code string `json:"code,omitempty"`
 }
 
 // New returns an error with code c and a public message.

@@ -8,6 +8,7 @@ import (
 	"net/http"
 
 	"github.com/switchboardhq/switchboard/internal/attachment"
+	"github.com/switchboardhq/switchboard/internal/customer"
 	"github.com/switchboardhq/switchboard/internal/errcode"
 	"github.com/switchboardhq/switchboard/internal/permission"
 )
@@ -157,8 +158,12 @@ func (h *Handler) serveAttachment(w http.ResponseWriter, r *http.Request, a *att
 }
 
 // bodyLimit is the size cap of a request body: uploads get the attachment
-// limit plus room for the multipart framing.
+// limit, a customer import the import's, plus room for the multipart
+// framing.
 func (h *Handler) bodyLimit(op *operation) int64 {
+	if op.csv {
+		return customer.MaxImportBytes + 64<<10
+	}
 	if op.upload && h.d.Attachments != nil {
 		return h.d.AttachmentLimit + 64<<10
 	}

@@ -1,14 +1,16 @@
 package httpapi
 
 import (
+	"context"
+	"errors"
 	"net/http"
 	"strconv"
-	"strings"
 	"time"
 
 	"github.com/switchboardhq/switchboard/internal/conversation"
 	"github.com/switchboardhq/switchboard/internal/errcode"
 	"github.com/switchboardhq/switchboard/internal/permission"
+	"github.com/switchboardhq/switchboard/internal/routing"
 )
 
 func (h *Handler) listConversations(w http.ResponseWriter, r *http.Request, p *permission.Principal) error {
@@ -29,19 +31,16 @@ func (h *Handler) listConversations(w http.ResponseWriter, r *http.Request, p *p
 		lp.Assignee = a
 	}
 	if cursor != "" {
-		at, id, ok := strings.Cut(cursor, "|")
-		ms, err := strconv.ParseInt(at, 10, 64)
-		if !ok || err != nil {
-			return errInvalidCursor
+		if lp.BeforeAt, lp.BeforeID, err = parseTimeKey(cursor); err != nil {
+			return err
 		}
-		lp.BeforeAt, lp.BeforeID = ms, id
 	}
 	cs, err := h.d.Conversations.List(r.Context(), p, lp)
 	if err != nil {
 		return err
 	}
 	writeJSON(w, http.StatusOK, newPage(cs, limit, func(c *conversation.Conversation) string {
-		return strconv.FormatInt(c.LastMessageAt.UnixMilli(), 10) + "|" + c.ID
+		return timeKey(*c.LastMessageAt, c.ID)
 	}))
 	return nil
 }
@@ -132,6 +131,28 @@ func (h *Handler) assignConversation(w http.ResponseWriter, r *http.Request, p *
 	if v, ok := in["team_id"]; ok {
 		ap.TeamID = new(deref(v))
 	}
+	ap.QueueID = deref(in["queue_id"])
+	if err := ap.Validate(); err != nil {
+		return err
+	}
+	if err := h.queueExists(r.Context(), p, ap.QueueID); err != nil {
+		return err
+	}
 	c, err := h.d.Conversations.Assign(r.Context(), p, r.PathValue("id"), ap)
 	return respond(w, http.StatusOK, c, err)
 }
+
+// queueExists refuses a transfer to a queue that is not the tenant's here,
+// in the request: routing reads the queue only later, from the event.
+func (h *Handler) queueExists(ctx context.Context, p *permission.Principal, queueID string) error {
+	if queueID == "" {
+		return nil
+	}
+	_, err := h.d.Routing.GetQueue(ctx, p, queueID)
+	if errors.Is(err, routing.ErrQueueNotFound) {
+		return errUnknownQueue
+	}
+	return err
+}
+
+var errUnknownQueue = errcode.New(errcode.UnknownQueue, "queue_id is not a queue of this tenant")

@@ -30,7 +30,7 @@ var (
 
 // Status returns the HTTP status for an error code.
 func Status(c *errcode.Code) int {
-	if c == errcode.BodyTooLarge || c == errcode.AttachmentTooLarge {
+	if c == errcode.BodyTooLarge || c == errcode.AttachmentTooLarge || c == errcode.ImportTooLarge {
 		return http.StatusRequestEntityTooLarge
 	}
 	if c == errcode.MethodNotAllowed {

@@ -19,13 +19,16 @@ import (
 	"github.com/switchboardhq/switchboard/internal/attachment"
 	"github.com/switchboardhq/switchboard/internal/audit"
 	"github.com/switchboardhq/switchboard/internal/auth"
+	"github.com/switchboardhq/switchboard/internal/cannedreply"
 	"github.com/switchboardhq/switchboard/internal/channel/webchat"
 	"github.com/switchboardhq/switchboard/internal/conversation"
+	"github.com/switchboardhq/switchboard/internal/customer"
 	"github.com/switchboardhq/switchboard/internal/errcode"
 	"github.com/switchboardhq/switchboard/internal/inbox"
 	"github.com/switchboardhq/switchboard/internal/permission"
 	"github.com/switchboardhq/switchboard/internal/realtime"
 	"github.com/switchboardhq/switchboard/internal/routing"
+	"github.com/switchboardhq/switchboard/internal/shield"
 	"github.com/switchboardhq/switchboard/internal/skill"
 	"github.com/switchboardhq/switchboard/internal/team"
 	"github.com/switchboardhq/switchboard/internal/tenant"
@@ -56,6 +59,9 @@ type Deps struct {
 
 	Inboxes       *inbox.Service
 	Conversations *conversation.Service
+	// Customers is customer records, tiers, import and export, masked for
+	// every caller, and the audited reveal.
+	Customers     *customer.Service
 	Webchat       *webchat.Service
 	VisitorSocket *webchat.Socket
 	AgentSocket   *realtime.AgentSocket
@@ -66,6 +72,10 @@ type Deps struct {
 	Widget http.Handler
 	// Routing is queues, presence, offers and live routing state.
 	Routing *routing.Service
+	// CannedReplies are the saved answers agents insert into the composer.
+	CannedReplies *cannedreply.Service
+	// Shield is the number shield.
+	Shield *shield.Service
 }
 
 // Handler serves the API.

@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/switchboardhq/switchboard/internal/errcode"
 )
@@ -43,6 +44,21 @@ func pageParams(r *http.Request) (limit int, after string, err error) {
 		after = string(b[3:])
 	}
 	return limit, after, nil
+}
+
+// timeKey is the cursor key of a list ordered by a time, then by ID.
+func timeKey(t time.Time, id string) string {
+	return strconv.FormatInt(t.UnixMilli(), 10) + "|" + id
+}
+
+// parseTimeKey reads a timeKey back as Unix milliseconds and an ID.
+func parseTimeKey(key string) (int64, string, error) {
+	at, id, ok := strings.Cut(key, "|")
+	ms, err := strconv.ParseInt(at, 10, 64)
+	if !ok || err != nil {
+		return 0, "", errInvalidCursor
+	}
+	return ms, id, nil
 }
 
 // newPage trims items fetched with limit+1 to limit and sets the cursor to

@@ -74,6 +74,14 @@ func (h *Handler) allQueueStats(w http.ResponseWriter, r *http.Request, p *permi
 	return respond(w, http.StatusOK, list(st), err)
 }
 
+// hourlyStats counts a day's routed work by local hour; an unknown
+// queue_id is 404, like the queue's own stats.
+func (h *Handler) hourlyStats(w http.ResponseWriter, r *http.Request, p *permission.Principal) error {
+	q := r.URL.Query()
+	st, err := h.d.Routing.HourlyStats(r.Context(), p, &routing.HourlyParams{Date: q.Get("date"), QueueID: q.Get("queue_id")})
+	return respond(w, http.StatusOK, st, err)
+}
+
 type presenceIn struct {
 	Status routing.Presence `json:"status"`
 	Reason string           `json:"reason"`

@@ -50,6 +50,9 @@ type operation struct {
 	// upload operations take multipart/form-data: the handler streams
 	// and checks the body itself, within a larger size limit.
 	upload bool
+	// csv operations take a CSV file (a customer import), within the
+	// import's size limit.
+	csv bool
 }
 
 func (s *spec) operation(method, path string) (*operation, error) {
@@ -67,6 +70,7 @@ func (s *spec) operation(method, path string) (*operation, error) {
 	}
 	o.hasBody = op.RequestBody != nil
 	o.upload = o.hasBody && op.RequestBody.Value.Content.Get("multipart/form-data") != nil
+	o.csv = o.hasBody && op.RequestBody.Value.Content.Get("text/csv") != nil
 	o.hasInput = o.hasBody || len(op.Parameters) > 0 || len(pi.Parameters) > 0
 	return o, nil
 }

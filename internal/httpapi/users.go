@@ -34,6 +34,10 @@ type userIn struct {
 	TeamIDs  *[]string          `json:"team_ids"`
 	Skills   *[]user.SkillLevel `json:"skills"`
 	Capacity map[string]int     `json:"capacity"`
+	// Extension is the phone extension ("" removes it); Level the
+	// seniority the shield's rules read.
+	Extension *string `json:"extension"`
+	Level     *int    `json:"level"`
 }
 
 func (h *Handler) createUser(w http.ResponseWriter, r *http.Request, p *permission.Principal) error {
@@ -42,7 +46,7 @@ func (h *Handler) createUser(w http.ResponseWriter, r *http.Request, p *permissi
 		return err
 	}
 	cp := &user.CreateParams{Email: in.Email, Name: deref(in.Name), Role: deref(in.Role), Password: deref(in.Password),
-		TeamIDs: derefSlice(in.TeamIDs), Skills: derefSlice(in.Skills)}
+		TeamIDs: derefSlice(in.TeamIDs), Skills: derefSlice(in.Skills), Extension: deref(in.Extension), Level: deref(in.Level)}
 	c, err := h.d.Users.Create(r.Context(), p, cp)
 	if err != nil {
 		return err
@@ -81,7 +85,8 @@ func (h *Handler) updateUser(w http.ResponseWriter, r *http.Request, p *permissi
 		return err
 	}
 	u, err := h.d.Users.Update(r.Context(), p, r.PathValue("id"), &user.UpdateParams{Name: in.Name, Role: in.Role,
-		Status: in.Status, Password: in.Password, TeamIDs: in.TeamIDs, Skills: in.Skills, Capacity: in.Capacity})
+		Status: in.Status, Password: in.Password, TeamIDs: in.TeamIDs, Skills: in.Skills, Capacity: in.Capacity,
+		Extension: in.Extension, Level: in.Level})
 	if err != nil {
 		return err
 	}

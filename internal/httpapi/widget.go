@@ -23,6 +23,7 @@ type widgetSessionJSON struct {
 	LastSeq        int64           `json:"last_seq"`
 	Inbox          widgetInboxJSON `json:"inbox"`
 	AgentsOnline   bool            `json:"agents_online"`
+	DefaultLocale  string          `json:"default_locale"`
 }
 
 func (h *Handler) widgetSession(w http.ResponseWriter, r *http.Request, _ *permission.Principal) error {
@@ -49,7 +50,7 @@ func (h *Handler) widgetSession(w http.ResponseWriter, r *http.Request, _ *permi
 	}
 	st := s.Inbox.Settings
 	writeJSON(w, status, widgetSessionJSON{VisitorToken: s.VisitorToken, CustomerID: s.CustomerID,
-		ConversationID: s.ConversationID, LastSeq: s.LastSeq, AgentsOnline: s.AgentsOnline,
+		ConversationID: s.ConversationID, LastSeq: s.LastSeq, AgentsOnline: s.AgentsOnline, DefaultLocale: s.DefaultLocale,
 		Inbox: widgetInboxJSON{Name: s.Inbox.Name, Greeting: st.Greeting, OfflineMessage: st.OfflineMessage, Prechat: st.Prechat}})
 	return nil
 }

@@ -38,6 +38,36 @@ const (
 	// RoutingMonitor is the supervisor's view and control: live queue and
 	// agent state, anyone's presence, reassigning work.
 	RoutingMonitor Permission = "routing.monitor"
+	// SettingsWrite is changing one's own tenant's settings: its name,
+	// default language and auto-resolve time.
+	SettingsWrite Permission = "settings.write"
+
+	// CannedRepliesRead is finding and reading the canned replies one may
+	// see: the tenant-wide ones and those of one's teams.
+	CannedRepliesRead  Permission = "canned_replies.read"
+	CannedRepliesWrite Permission = "canned_replies.write" // create, change and delete all of the tenant's replies
+
+	// CustomersRead is finding and reading the tenant's customers, with
+	// phone numbers and email addresses masked (ADR 0019).
+	CustomersRead  Permission = "customers.read"
+	CustomersWrite Permission = "customers.write" // create customers and change their records
+	// CustomersManage is the bulk and structural work: merge, import,
+	// export and the tenant's customer tiers.
+	CustomersManage Permission = "customers.manage"
+	// PIIReveal is seeing a customer's phone numbers and email addresses
+	// unmasked, through the audited reveal (and a revealed export), and
+	// searching by them.
+	PIIReveal Permission = "pii.reveal"
+
+	// ShieldManage is administering the number shield: virtual numbers,
+	// rules and their tester, block and allow lists, bindings, settings
+	// and the decision record.
+	ShieldManage Permission = "shield.manage"
+	// ShieldDial is asking for a dial code to call a customer.
+	ShieldDial Permission = "shield.dial"
+	// ShieldResolve is a PBX asking who may call whom (and reporting a
+	// binding's call events); give it to a token scoped to it alone.
+	ShieldResolve Permission = "shield.resolve"
 )
 
 // Role is a user's role. Tenant users are admin, supervisor or agent; the
@@ -60,11 +90,14 @@ var roleGrants = map[Role][]Permission{
 	RolePlatformAdmin: {TenantsManage, TokensManage, AuditRead},
 	RoleAdmin: {UsersRead, UsersWrite, TeamsRead, TeamsWrite, SkillsRead, SkillsWrite,
 		TokensManage, AuditRead, InboxesRead, InboxesWrite, ConversationsRead, ConversationsWrite, ConversationsReadAll,
-		QueuesRead, QueuesWrite, WorkTake, RoutingMonitor},
+		QueuesRead, QueuesWrite, WorkTake, RoutingMonitor, CannedRepliesRead, CannedRepliesWrite, SettingsWrite,
+		CustomersRead, CustomersWrite, CustomersManage, PIIReveal, ShieldManage, ShieldDial, ShieldResolve},
 	RoleSupervisor: {UsersRead, TeamsRead, SkillsRead, TokensManage, InboxesRead,
-		ConversationsRead, ConversationsWrite, ConversationsReadAll, QueuesRead, WorkTake, RoutingMonitor},
+		ConversationsRead, ConversationsWrite, ConversationsReadAll, QueuesRead, WorkTake, RoutingMonitor,
+		CannedRepliesRead, CannedRepliesWrite, CustomersRead, CustomersWrite, CustomersManage, ShieldDial},
 	RoleAgent: {UsersRead, TeamsRead, SkillsRead, TokensManage, InboxesRead,
-		ConversationsRead, ConversationsWrite, QueuesRead, WorkTake},
+		ConversationsRead, ConversationsWrite, QueuesRead, WorkTake, CannedRepliesRead, CustomersRead, CustomersWrite,
+		ShieldDial},
 }
 
 // TenantRole reports whether r is a role a tenant user may hold.

@@ -16,7 +16,9 @@ var every = []permission.Permission{
 	permission.TeamsWrite, permission.SkillsRead, permission.SkillsWrite, permission.TokensManage,
 	permission.AuditRead, permission.InboxesRead, permission.InboxesWrite, permission.ConversationsRead,
 	permission.ConversationsWrite, permission.ConversationsReadAll, permission.QueuesRead, permission.QueuesWrite,
-	permission.WorkTake, permission.RoutingMonitor,
+	permission.WorkTake, permission.RoutingMonitor, permission.CannedRepliesRead, permission.CannedRepliesWrite,
+	permission.SettingsWrite, permission.CustomersRead, permission.CustomersWrite, permission.CustomersManage,
+	permission.PIIReveal, permission.ShieldManage, permission.ShieldDial, permission.ShieldResolve,
 }
 
 func TestRoleGrants(t *testing.T) {
@@ -30,14 +32,19 @@ func TestRoleGrants(t *testing.T) {
 			permission.TeamsWrite, permission.SkillsRead, permission.SkillsWrite, permission.TokensManage,
 			permission.AuditRead, permission.InboxesRead, permission.InboxesWrite, permission.ConversationsRead,
 			permission.ConversationsWrite, permission.ConversationsReadAll, permission.QueuesRead,
-			permission.QueuesWrite, permission.WorkTake, permission.RoutingMonitor},
+			permission.QueuesWrite, permission.WorkTake, permission.RoutingMonitor, permission.CannedRepliesRead,
+			permission.CannedRepliesWrite, permission.SettingsWrite, permission.CustomersRead, permission.CustomersWrite,
+			permission.CustomersManage, permission.PIIReveal, permission.ShieldManage, permission.ShieldDial,
+			permission.ShieldResolve},
 		permission.RoleSupervisor: {permission.UsersRead, permission.TeamsRead, permission.SkillsRead,
 			permission.TokensManage, permission.InboxesRead, permission.ConversationsRead,
 			permission.ConversationsWrite, permission.ConversationsReadAll, permission.QueuesRead,
-			permission.WorkTake, permission.RoutingMonitor},
+			permission.WorkTake, permission.RoutingMonitor, permission.CannedRepliesRead, permission.CannedRepliesWrite,
+			permission.CustomersRead, permission.CustomersWrite, permission.CustomersManage, permission.ShieldDial},
 		permission.RoleAgent: {permission.UsersRead, permission.TeamsRead, permission.SkillsRead,
 			permission.TokensManage, permission.InboxesRead, permission.ConversationsRead,
-			permission.ConversationsWrite, permission.QueuesRead, permission.WorkTake},
+			permission.ConversationsWrite, permission.QueuesRead, permission.WorkTake, permission.CannedRepliesRead,
+			permission.CustomersRead, permission.CustomersWrite, permission.ShieldDial},
 	}
 	for role, want := range grants {
 		for _, p := range every {
@@ -56,7 +63,19 @@ func TestRoleGrants(t *testing.T) {
 		require.False(t, permission.RoleSupervisor.Grants().Has(permission.UsersWrite))
 		require.False(t, permission.RoleAgent.Grants().Has(permission.UsersWrite))
 		require.True(t, permission.RolePlatformAdmin.Grants().Has(permission.TenantsManage))
+		for _, r := range []permission.Role{permission.RoleSupervisor, permission.RoleAgent, permission.RolePlatformAdmin} {
+			require.False(t, r.Grants().Has(permission.SettingsWrite), "only a tenant's admins change its settings: %s", r)
+		}
 		require.False(t, permission.RoleAdmin.Grants().Has(permission.TenantsManage), "tenant admins cannot manage tenants")
+		for _, r := range []permission.Role{permission.RoleSupervisor, permission.RoleAgent, permission.RolePlatformAdmin} {
+			require.False(t, r.Grants().Has(permission.PIIReveal), "only a tenant's admins see personal data unmasked: %s", r)
+		}
+		require.False(t, permission.RoleAgent.Grants().Has(permission.CustomersManage), "agents do not merge, import or export")
+		for _, r := range []permission.Role{permission.RoleSupervisor, permission.RoleAgent} {
+			require.False(t, r.Grants().Has(permission.ShieldResolve), "only a PBX (an admin's scoped token) resolves calls: %s", r)
+			require.False(t, r.Grants().Has(permission.ShieldManage), "only admins change the shield: %s", r)
+			require.True(t, r.Grants().Has(permission.ShieldDial), "%s may ask for a dial code", r)
+		}
 		for _, p := range []permission.Permission{permission.UsersRead, permission.UsersWrite} {
 			require.False(t, permission.RolePlatformAdmin.Grants().Has(p), "the platform admin has no tenant users: %s", p)
 		}

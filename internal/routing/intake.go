@@ -58,6 +58,10 @@ type Work struct {
 	// customer reopened): it stays theirs if they are signed in and not
 	// away, else it waits in the queue and they are preferred.
 	Assignee string `json:"assignee,omitempty"`
+	// QueueID forces the queue, skipping the rules and the inbox default:
+	// a person transferred the work there. A queue deleted meanwhile
+	// falls back to the normal choice rather than dropping the work.
+	QueueID string `json:"queue_id,omitempty"`
 }
 
 // Rules returns the tenant's queue rules in order.
@@ -183,7 +187,10 @@ func (b *Board) route(w *Work, now time.Time) (*Result, error) {
 	if w == nil || w.Ref == "" || !w.Channel.Valid() {
 		return nil, errcode.New(errcode.ValidationFailed, "routing: work needs a ref and a channel")
 	}
-	q := b.queues[ChooseQueue(b.rules, w, b.inboxQueues[w.InboxID], b.settings.Location)]
+	q := b.queues[w.QueueID]
+	if q == nil {
+		q = b.queues[ChooseQueue(b.rules, w, b.inboxQueues[w.InboxID], b.settings.Location)]
+	}
 	if q == nil {
 		return &Result{}, nil // no queue takes the work
 	}

@@ -78,3 +78,40 @@ func TestRouteChoosesQueue(t *testing.T) {
 	_, err = b.apply(&Command{Op: OpRoute, Work: &Work{Ref: "c8"}}, at)
 	require.Error(t, err, "work without a channel")
 }
+
+// TestRouteForcedQueue: work transferred to a queue goes there whatever the
+// rules and the inbox default say; a queue that is gone falls back to the
+// normal choice.
+func TestRouteForcedQueue(t *testing.T) {
+	t.Parallel()
+	at := time.Date(2026, 11, 21, 9, 0, 0, 0, time.UTC)
+	s := &Snapshot{Settings: Settings{Location: time.UTC},
+		Queues: []*Queue{{ID: "general", Strategy: LongestIdle}, {ID: "vip", Strategy: LongestIdle},
+			{ID: "billing", Strategy: LongestIdle}},
+		Rules:       []*Rule{{ID: "r1", When: `customer.tier == "vip"`, QueueID: "vip"}},
+		InboxQueues: map[string]string{"in1": "general"}}
+	require.NoError(t, Prepare(s))
+	b := NewBoard(Settings{}, func() string { return "id" })
+	b.Restore(s, at)
+
+	for _, c := range []struct {
+		name, ref, tier, inbox, forced, want string
+	}{
+		{"over the inbox default", "c1", "", "in1", "billing", "billing"},
+		{"over a rule that holds", "c2", "vip", "in1", "billing", "billing"},
+		{"for an inbox without a default", "c3", "", "in2", "billing", "billing"},
+		{"a vanished queue: the rules", "c4", "vip", "in1", "gone", "vip"},
+		{"a vanished queue: the inbox default", "c5", "", "in1", "gone", "general"},
+		{"none: the normal choice", "c6", "", "in1", "", "general"},
+	} {
+		w := &Work{Ref: c.ref, InboxID: c.inbox, CustomerTier: c.tier, QueueID: c.forced, Channel: ChannelChat, At: at}
+		res, err := b.apply(&Command{Op: OpRoute, Work: w}, at)
+		require.NoError(t, err, c.name)
+		require.NotNil(t, res.Item, c.name)
+		require.Equal(t, c.want, res.Item.QueueID, c.name)
+	}
+	none, err := b.apply(&Command{Op: OpRoute, Work: &Work{Ref: "c7", InboxID: "in2", QueueID: "gone",
+		Channel: ChannelChat, At: at}}, at)
+	require.NoError(t, err)
+	require.Nil(t, none.Item, "a vanished queue and no other choice: not routed")
+}

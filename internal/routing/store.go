@@ -71,6 +71,11 @@ type Store interface {
 	// (ErrUnknownQueue for a queue that is not the tenant's).
 	Rules(ctx context.Context, tenantID string) ([]*Rule, error)
 	ReplaceRules(ctx context.Context, tenantID string, rules []*Rule) error
+
+	// CountSlots counts items by queue and SlotLength slot of when they
+	// entered their queue, ordered by queue ID and slot; slots without
+	// items are left out.
+	CountSlots(ctx context.Context, p *SlotParams) ([]*SlotCount, error)
 }
 
 // Tx is the transactional view routing writes through.

@@ -23,6 +23,7 @@ type conversationQueries struct {
 	MarkVisitorRead string `query:"ConversationMarkVisitorRead"`
 	MarkAgentRead   string `query:"ConversationMarkAgentRead"`
 	DueSnoozed      string `query:"ConversationDueSnoozed"`
+	DueAutoResolve  string `query:"ConversationDueAutoResolve"`
 	MessageInsert   string `query:"MessageInsert"`
 	MessageByClient string `query:"MessageByClientID"`
 	MessagesAfter   string `query:"MessagesAfter"`
@@ -157,8 +158,9 @@ func (s *Conversations) Messages(ctx context.Context, p *conversation.MessagesPa
 
 // SetStatus implements conversation.Store.
 func (s *Conversations) SetStatus(ctx context.Context, p *conversation.SetStatusParams) error {
-	n, err := s.c.write().Exec(ctx, s.q.SetStatus, p.TenantID, p.ID, string(p.Status), msPtr(p.SnoozedUntil), ms(p.At), string(p.From))
-	if err == nil && n == 0 && p.From != "" {
+	n, err := s.c.write().Exec(ctx, s.q.SetStatus, p.TenantID, p.ID, string(p.Status), msPtr(p.SnoozedUntil), ms(p.At),
+		string(p.From), p.IfLastSeq)
+	if err == nil && n == 0 && (p.From != "" || p.IfLastSeq != 0) {
 		return conversation.ErrStatusChanged
 	}
 	return wrap("set status", affected(n, err, conversation.ErrNotFound))
@@ -207,6 +209,12 @@ func (s *Conversations) MarkRead(ctx context.Context, p *conversation.MarkReadPa
 func (s *Conversations) DueSnoozed(ctx context.Context, now time.Time, n int) ([]*conversation.Conversation, error) {
 	rows, err := s.c.read().Query(ctx, s.q.DueSnoozed, ms(now), limit(n))
 	return collect(rows, err, scanConversation, "due snoozed")
+}
+
+// DueAutoResolve implements conversation.Store.
+func (s *Conversations) DueAutoResolve(ctx context.Context, now time.Time, n int) ([]*conversation.Conversation, error) {
+	rows, err := s.c.read().Query(ctx, s.q.DueAutoResolve, ms(now), limit(n))
+	return collect(rows, err, scanConversation, "due auto-resolve")
 }
 
 // VisibleInboxes implements conversation.Store.

@@ -38,6 +38,7 @@ type routingQueries struct {
 	RulesClear   string `query:"RoutingRulesClear"`
 	RuleInsert   string `query:"RoutingRuleInsert"`
 	Tenants      string `query:"RoutingTenants"`
+	SlotCounts   string `query:"RoutingSlotCounts"`
 }
 
 // Routing implements routing.Store.
@@ -385,6 +386,16 @@ func (s *Routing) ReplaceRules(ctx context.Context, tenantID string, rules []*ro
 		}
 		return nil
 	}))
+}
+
+// CountSlots implements routing.Store.
+func (s *Routing) CountSlots(ctx context.Context, p *routing.SlotParams) ([]*routing.SlotCount, error) {
+	rows, err := s.c.read().Query(ctx, s.q.SlotCounts, p.TenantID, ms(p.From), ms(p.To), routing.SlotLength.Milliseconds(), p.QueueID)
+	return collect(rows, err, func(r sqldb.Row) (*routing.SlotCount, error) {
+		var c routing.SlotCount
+		err := r.Scan(&c.QueueID, &c.Slot, &c.Counts.Entered, &c.Counts.Answered, &c.Counts.AnsweredInTarget, &c.Counts.Abandoned)
+		return &c, err
+	}, "count routing slots")
 }
 
 func msOrZero(t time.Time) int64 {

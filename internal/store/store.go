@@ -43,6 +43,10 @@ type Stores struct {
 	Conversations *Conversations
 	Attachments   *Attachments
 	Routing       *Routing
+
+	CannedReplies *CannedReplies
+	Shield        *Shield
+	CustomerTiers *CustomerTiers
 }
 
 // queries is every named statement, loaded for one dialect.
@@ -60,6 +64,9 @@ type queries struct {
 	conversations conversationQueries
 	attachments   attachmentQueries
 	routing       routingQueries
+
+	cannedReplies cannedReplyQueries
+	shield        shieldQueries
 }
 
 // Options configure the stores.
@@ -76,7 +83,7 @@ type Options struct {
 func New(db sqldb.DB, opts Options) (*Stores, error) {
 	q := &queries{}
 	for _, dst := range []any{&q.users, &q.teams, &q.skills, &q.tenants, &q.tokens, &q.audit, &q.outbox,
-		&q.inboxes, &q.customers, &q.conversations, &q.attachments, &q.routing} {
+		&q.inboxes, &q.customers, &q.conversations, &q.attachments, &q.routing, &q.cannedReplies, &q.shield} {
 		if err := sqldb.Load(queryFS, "queries", db.Dialect(), dst); err != nil {
 			return nil, err
 		}
@@ -96,7 +103,7 @@ func New(db sqldb.DB, opts Options) (*Stores, error) {
 func (q *queries) all() []string {
 	var out []string
 	for _, group := range []any{q.users, q.teams, q.skills, q.tenants, q.tokens, q.audit, q.outbox,
-		q.inboxes, q.customers, q.conversations, q.attachments, q.routing} {
+		q.inboxes, q.customers, q.conversations, q.attachments, q.routing, q.cannedReplies, q.shield} {
 		v := reflect.ValueOf(group)
 		for i := range v.NumField() {
 			out = append(out, v.Field(i).String())
@@ -125,6 +132,10 @@ func bind(db sqldb.DB, q *queries, opts Options, c conn) *Stores {
 		Conversations: &Conversations{c: c, q: &q.conversations},
 		Attachments:   &Attachments{c: c, q: &q.attachments},
 		Routing:       &Routing{c: c, q: &q.routing},
+
+		CannedReplies: &CannedReplies{c: c, q: &q.cannedReplies},
+		Shield:        &Shield{c: c, q: &q.shield},
+		CustomerTiers: &CustomerTiers{c: c, q: &q.customers},
 	}
 }
 

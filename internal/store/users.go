@@ -22,6 +22,7 @@ type userQueries struct {
 	SkillsClear         string `query:"UserSkillsClear"`
 	Get                 string `query:"UserGet"`
 	GetByEmail          string `query:"UserGetByEmail"`
+	GetByExtension      string `query:"UserGetByExtension"`
 	List                string `query:"UserList"`
 	Update              string `query:"UserUpdate"`
 	SetPassword         string `query:"UserSetPassword"`
@@ -49,9 +50,13 @@ func (t *Tx) Users() user.Store { return t.s.Users }
 func (s *Users) Create(ctx context.Context, u *user.User) error {
 	return wrap("create user", s.c.atomic(ctx, func(q sqldb.Querier) error {
 		_, err := q.Exec(ctx, s.q.Insert, u.ID, nullIfEmpty(u.TenantID), u.Email, u.Name, string(u.Role),
-			string(u.Status), u.PasswordHash, ms(u.CreatedAt), ms(u.UpdatedAt), capacityJSON(u.Capacity))
+			string(u.Status), u.PasswordHash, ms(u.CreatedAt), ms(u.UpdatedAt), capacityJSON(u.Capacity),
+			nullIfEmpty(u.Extension), max(u.Level, 1))
 		if sqldb.IsUnique(err, "users_email_live", "users.email") {
 			return user.ErrEmailTaken
+		}
+		if isExtensionTaken(err) {
+			return user.ErrExtensionTaken
 		}
 		if err != nil {
 			return err
@@ -91,6 +96,17 @@ func (s *Users) GetByEmail(ctx context.Context, email string) (*user.User, error
 	return u, wrap("get user by email", notFound(err, user.ErrNotFound))
 }
 
+// GetByExtension returns the tenant's live user with this phone extension.
+func (s *Users) GetByExtension(ctx context.Context, tenantID, extension string) (*user.User, error) {
+	u, err := scanUser(s.c.read().QueryRow(ctx, s.q.GetByExtension, tenantID, extension))
+	return u, wrap("get user by extension", notFound(err, user.ErrNotFound))
+}
+
+// isExtensionTaken reports a violation of users_extension.
+func isExtensionTaken(err error) bool {
+	return sqldb.IsUnique(err, "users_extension", "users.tenant_id, users.extension")
+}
+
 // List implements user.Store.
 func (s *Users) List(ctx context.Context, p *user.ListParams) ([]*user.User, error) {
 	rows, err := s.c.read().Query(ctx, s.q.List, p.TenantID, p.After, string(p.Role), string(p.Status), p.TeamID, limit(p.Limit))
@@ -113,7 +129,10 @@ func (s *Users) List(ctx context.Context, p *user.ListParams) ([]*user.User, err
 func (s *Users) Update(ctx context.Context, u *user.User) error {
 	return wrap("update user", s.c.atomic(ctx, func(q sqldb.Querier) error {
 		n, err := q.Exec(ctx, s.q.Update, u.TenantID, u.ID, u.Name, string(u.Role), string(u.Status), ms(u.UpdatedAt),
-			capacityJSON(u.Capacity))
+			capacityJSON(u.Capacity), nullIfEmpty(u.Extension), max(u.Level, 1))
+		if isExtensionTaken(err) {
+			return user.ErrExtensionTaken
+		}
 		if err := affected(n, err, user.ErrNotFound); err != nil {
 			return err
 		}
@@ -203,7 +222,7 @@ func scanUser(r sqldb.Row) (*user.User, error) {
 	var role, status, teams, skills, capacity string
 	var created, updated int64
 	if err := r.Scan(&u.ID, &u.TenantID, &u.Email, &u.Name, &role, &status, &u.PasswordHash,
-		&created, &updated, &teams, &skills, &capacity); err != nil {
+		&created, &updated, &teams, &skills, &capacity, &u.Extension, &u.Level); err != nil {
 		return nil, err
 	}
 	u.Capacity = user.DefaultCapacity()

@@ -40,6 +40,10 @@ type Store interface {
 	Get(ctx context.Context, id string) (*Tenant, error)
 	List(ctx context.Context, p *ListParams) ([]*Tenant, error)
 	Update(ctx context.Context, t *Tenant) error // name, status, updated_at
+	// Settings reads, and UpdateSettings writes (with updated_at), what the
+	// tenant's own administrator changes.
+	Settings(ctx context.Context, id string) (*Settings, error)
+	UpdateSettings(ctx context.Context, id string, s *Settings, at time.Time) error
 }
 
 // ListParams selects a page of tenants in creation order.

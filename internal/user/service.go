@@ -53,6 +53,9 @@ type CreateParams struct {
 	Password string
 	TeamIDs  []string
 	Skills   []SkillLevel
+	// Extension is the phone extension, "" for none; Level is 1 when 0.
+	Extension string
+	Level     int
 }
 
 // Created is the result of Create.
@@ -75,11 +78,17 @@ func (s *Service) Create(ctx context.Context, by *permission.Principal, p *Creat
 	if err := checkSkills(p.Skills); err != nil {
 		return nil, err
 	}
+	if p.Level == 0 {
+		p.Level = 1
+	}
+	if err := checkPhone(p.Extension, p.Level); err != nil {
+		return nil, err
+	}
 	now := s.cfg.Now()
 	u := &User{
 		ID: s.cfg.NewID(), TenantID: by.TenantID, Email: email, Name: strings.TrimSpace(p.Name),
 		Role: p.Role, Status: StatusInvited, TeamIDs: dedupe(p.TeamIDs), Skills: sortSkills(p.Skills),
-		Capacity: DefaultCapacity(), CreatedAt: now, UpdatedAt: now,
+		Capacity: DefaultCapacity(), Extension: p.Extension, Level: p.Level, CreatedAt: now, UpdatedAt: now,
 	}
 	if p.Password != "" {
 		if u.PasswordHash, err = s.hash(p.Password); err != nil {
@@ -171,6 +180,9 @@ type UpdateParams struct {
 	Skills   *[]SkillLevel
 	// Capacity sets the channels given; the others keep their value.
 	Capacity map[string]int
+	// Extension sets the phone extension; "" removes it.
+	Extension *string
+	Level     *int
 }
 
 // Update changes a user of the caller's tenant.
@@ -241,6 +253,18 @@ func (s *Service) checkUpdate(by *permission.Principal, id string, p *UpdatePara
 			return err
 		}
 	}
+	if p.Extension != nil || p.Level != nil {
+		ext, level := "", 1
+		if p.Extension != nil {
+			ext = *p.Extension
+		}
+		if p.Level != nil {
+			level = *p.Level
+		}
+		if err := checkPhone(ext, level); err != nil {
+			return err
+		}
+	}
 	for ch, n := range p.Capacity {
 		if !slices.Contains(CapacityChannels(), ch) {
 			return errcode.Errorf(errcode.ValidationFailed, "capacity: %q is not one of chat, voice, email, task", ch)
@@ -284,6 +308,15 @@ func apply(u *User, p *UpdateParams) ([]string, map[string]any) {
 	if p.Skills != nil && !slices.Equal(sortSkills(*p.Skills), u.Skills) {
 		u.Skills = sortSkills(*p.Skills)
 		fields = append(fields, "skills")
+	}
+	if p.Extension != nil && *p.Extension != u.Extension {
+		u.Extension = *p.Extension
+		fields = append(fields, "extension")
+	}
+	if p.Level != nil && *p.Level != u.Level {
+		details["level_from"], details["level_to"] = u.Level, *p.Level
+		u.Level = *p.Level
+		fields = append(fields, "level")
 	}
 	if len(p.Capacity) > 0 {
 		c := maps.Clone(u.Capacity)
@@ -382,6 +415,22 @@ func validDomain(d string) bool {
 		}
 	}
 	return strings.IndexFunc(labels[len(labels)-1], func(r rune) bool { return !unicode.IsDigit(r) }) >= 0
+}
+
+// maxLevel bounds a user's level.
+const maxLevel = 100
+
+// checkPhone validates an extension ("" for none) and a level.
+func checkPhone(ext string, level int) error {
+	if ext != "" && (len(ext) < 2 || len(ext) > 8 || strings.Trim(ext, "0123456789") != "") {
+		return errcode.New(errcode.ValidationFailed, "extension must be 2 to 8 digits").
+			WithDetails(errcode.Detail{Field: "extension", Message: "must be 2 to 8 digits, or empty for none"})
+	}
+	if level < 1 || level > maxLevel {
+		return errcode.New(errcode.ValidationFailed, "level must be 1 to 100").
+			WithDetails(errcode.Detail{Field: "level", Message: "must be 1 to 100"})
+	}
+	return nil
 }
 
 func checkSkills(skills []SkillLevel) error {

@@ -36,9 +36,14 @@ type User struct {
 	Skills   []SkillLevel    `json:"skills"`
 	// Capacity is how much work of each channel (chat, voice, email,
 	// task) routing may give the user at once.
-	Capacity  map[string]int `json:"capacity"`
-	CreatedAt time.Time      `json:"created_at"`
-	UpdatedAt time.Time      `json:"updated_at"`
+	Capacity map[string]int `json:"capacity"`
+	// Extension is the user's phone extension (digits, unique in the
+	// tenant), "" for none: the number shield knows a calling agent by it.
+	Extension string `json:"extension"`
+	// Level is the user's seniority, 1 and up, for the shield's rules.
+	Level     int       `json:"level"`
+	CreatedAt time.Time `json:"created_at"`
+	UpdatedAt time.Time `json:"updated_at"`
 	// PasswordHash is the argon2id PHC string; empty until a password is set.
 	PasswordHash string `json:"-"`
 }
@@ -74,11 +79,12 @@ type Invite struct {
 // is confined to one tenant: a user ID from another tenant is ErrNotFound.
 type Store interface {
 	// Create inserts u with its teams and skills. ErrEmailTaken,
-	// ErrUnknownTeam, ErrUnknownSkill.
+	// ErrExtensionTaken, ErrUnknownTeam, ErrUnknownSkill.
 	Create(ctx context.Context, u *User) error
 	Get(ctx context.Context, tenantID, id string) (*User, error)
 	List(ctx context.Context, p *ListParams) ([]*User, error)
-	// Update writes name, role, status, teams, skills and updated_at.
+	// Update writes name, role, status, capacity, extension, level, teams,
+	// skills and updated_at. ErrExtensionTaken.
 	Update(ctx context.Context, u *User) error
 	SetPassword(ctx context.Context, p *SetPasswordParams) error
 	// Delete removes the user from view and frees the email; history that
@@ -128,11 +134,12 @@ type Tx interface {
 
 // Errors returned by the store and service.
 var (
-	ErrNotFound     = errcode.New(errcode.NotFound, "user not found")
-	ErrEmailTaken   = errcode.New(errcode.EmailTaken, "a user with this email already exists")
-	ErrUnknownTeam  = errcode.New(errcode.UnknownTeam, "a team in team_ids does not exist")
-	ErrUnknownSkill = errcode.New(errcode.UnknownSkill, "a skill in skills does not exist")
-	ErrLastAdmin    = errcode.New(errcode.LastAdmin, "the tenant must keep at least one active admin")
-	ErrSelfChange   = errcode.New(errcode.SelfChange, "you cannot delete, disable or demote yourself")
-	ErrInviteNone   = errcode.New(errcode.InviteInvalid, "the invite link is unknown, used or expired")
+	ErrNotFound       = errcode.New(errcode.NotFound, "user not found")
+	ErrEmailTaken     = errcode.New(errcode.EmailTaken, "a user with this email already exists")
+	ErrExtensionTaken = errcode.New(errcode.ExtensionTaken, "another user of the tenant has this extension")
+	ErrUnknownTeam    = errcode.New(errcode.UnknownTeam, "a team in team_ids does not exist")
+	ErrUnknownSkill   = errcode.New(errcode.UnknownSkill, "a skill in skills does not exist")
+	ErrLastAdmin      = errcode.New(errcode.LastAdmin, "the tenant must keep at least one active admin")
+	ErrSelfChange     = errcode.New(errcode.SelfChange, "you cannot delete, disable or demote yourself")
+	ErrInviteNone     = errcode.New(errcode.InviteInvalid, "the invite link is unknown, used or expired")
 )

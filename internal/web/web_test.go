@@ -15,6 +15,7 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/switchboardhq/switchboard/internal/errcode"
 	"github.com/switchboardhq/switchboard/internal/store/storetest"
 	"github.com/switchboardhq/switchboard/internal/web"
 )
@@ -73,7 +74,8 @@ func TestServesApp(t *testing.T) {
 }
 
 // TestLocalesMatch: the English and Chinese message files have the same
-// keys, so no screen shows a raw key in either language.
+// keys, so no screen shows a raw key in either language, and every error
+// code the server has a text in them.
 func TestLocalesMatch(t *testing.T) {
 	keys := func(file string) []string {
 		t.Helper()
@@ -101,6 +103,11 @@ func TestLocalesMatch(t *testing.T) {
 	en, zh := keys("en.json"), keys("zh-CN.json")
 	require.NotEmpty(t, en)
 	require.Equal(t, en, zh, "en.json and zh-CN.json must have the same keys")
+	// Every refusal the server can give has a text in the user's language.
+	for _, c := range errcode.All() {
+		_, found := slices.BinarySearch(en, ".errors."+c.Name())
+		require.True(t, found, "ui/src/i18n: no errors.%s text; add one to en.json and zh-CN.json", c.Name())
+	}
 }
 
 // TestBuildIsFresh rebuilds the app from ui/ and fails unless the result

@@ -4,6 +4,7 @@ import { whenUnauthenticated } from './api/client';
 import { i18n } from './i18n';
 import { router } from './router';
 import { forget } from './session';
+import { showUnhandledRefusals } from './toast';
 import './theme';
 import './styles.css';
 
@@ -14,5 +15,7 @@ whenUnauthenticated(() => {
   const here = router.currentRoute.value;
   if (!here.meta.public) router.push({ name: 'login', query: { next: here.fullPath } });
 });
+
+showUnhandledRefusals();
 
 createApp(App).use(i18n).use(router).mount('#app');

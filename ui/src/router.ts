@@ -19,6 +19,8 @@ export const router = createRouter({
     { path: '/', name: 'home', redirect: { name: 'workspace' } },
     { path: '/workspace/:id?', name: 'workspace', component: () => import('./views/WorkspaceView.vue'), meta: { perm: 'conversations.read' } },
     { path: '/wallboard', name: 'wallboard', component: () => import('./views/WallboardView.vue'), meta: { perm: 'routing.monitor' } },
+    { path: '/customers', name: 'customers', component: () => import('./customers/CustomersView.vue'), meta: { perm: 'customers.read' } },
+    { path: '/customers/:id', name: 'customer', component: () => import('./customers/CustomerView.vue'), meta: { perm: 'customers.read' } },
     {
       path: '/admin', name: 'admin', component: () => import('./views/AdminView.vue'),
       children: [
@@ -30,6 +32,9 @@ export const router = createRouter({
         { path: 'tokens', name: 'admin-tokens', component: () => import('./admin/TokensAdmin.vue'), meta: { perm: 'tokens.manage' } },
         { path: 'audit', name: 'admin-audit', component: () => import('./admin/AuditAdmin.vue'), meta: { perm: 'audit.read' } },
         { path: 'routing', name: 'admin-routing', component: () => import('./admin/RoutingAdmin.vue'), meta: { perm: 'queues.write' } },
+        { path: 'canned-replies', name: 'admin-canned', component: () => import('./admin/CannedAdmin.vue'), meta: { perm: 'canned_replies.write' } },
+        { path: 'shield', name: 'admin-shield', component: () => import('./shield/ShieldAdmin.vue'), meta: { perm: 'shield.manage' } },
+        { path: 'settings', name: 'admin-settings', component: () => import('./admin/SettingsAdmin.vue'), meta: { perm: 'settings.write' } },
         { path: 'away-reasons', name: 'admin-away-reasons', component: () => import('./admin/AwayReasonsAdmin.vue'), meta: { perm: 'queues.write' } },
       ],
     },
@@ -44,6 +49,9 @@ router.beforeEach(async (to) => {
   if (!session.me) return { name: 'login', query: to.fullPath === '/' ? {} : { next: to.fullPath } };
   if (to.meta.perm && !can(to.meta.perm)) return { name: 'welcome' };
   // The console opens on the first section the user may manage.
-  if (to.name === 'admin') return can('users.write') ? { name: 'admin-users' } : can('queues.write') ? { name: 'admin-queues' } : { name: 'welcome' };
+  if (to.name === 'admin') {
+    return can('users.write') ? { name: 'admin-users' } : can('queues.write') ? { name: 'admin-queues' }
+      : can('canned_replies.write') ? { name: 'admin-canned' } : { name: 'welcome' };
+  }
   return true;
 });

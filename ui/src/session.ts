@@ -3,6 +3,7 @@
 import { reactive } from 'vue';
 import * as rt from './realtime';
 import { api, ok, type Schemas } from './api/client';
+import { useTenantDefault } from './i18n';
 
 export type Me = Schemas['Me'];
 export type Permission = Schemas['Permission'];
@@ -14,13 +15,21 @@ export async function load(): Promise<boolean> {
   const r = await api.GET('/api/v1/me');
   session.me = r.response.ok && r.data ? r.data : null;
   session.checked = true;
+  if (session.me) tenantLanguage();
   return session.me !== null;
+}
+
+// The organisation's default language, for browsers that ask for neither of ours.
+function tenantLanguage() {
+  if (!session.me?.tenant_id) return;
+  void ok(api.GET('/api/v1/settings')).then((s) => useTenantDefault(s.default_locale)).catch(() => undefined);
 }
 
 export async function login(email: string, password: string) {
   const s = await ok(api.POST('/api/v1/auth/login', { body: { email, password } }));
   session.me = s.user;
   session.checked = true;
+  tenantLanguage();
 }
 
 export async function logout() {

@@ -55,9 +55,16 @@ type Config struct {
 	Write func(ctx context.Context, fn func(conversation.Tx) error) error
 	// Online reports whether an agent who serves the inbox is connected.
 	Online func(ctx context.Context, in *inbox.Inbox) bool
-	Rand   io.Reader
-	Now    func() time.Time
-	NewID  func() string
+	// DefaultLocale returns the tenant's default language, which the
+	// widget speaks when the browser asks for none it knows.
+	DefaultLocale func(ctx context.Context, tenantID string) (string, error)
+	// ClaimDeclared makes the email address and phone number a visitor
+	// gave the customer's identities where they are valid and free
+	// (customer.Service.ClaimDeclared); nil skips it.
+	ClaimDeclared func(ctx context.Context, cs customer.Store, c *customer.Customer, email, phone string, at time.Time) error
+	Rand          io.Reader
+	Now           func() time.Time
+	NewID         func() string
 	// RateLimits turns per-IP and per-visitor limits on (the default).
 	RateLimits bool
 }
@@ -88,6 +95,8 @@ type Session struct {
 	LastSeq        int64
 	Inbox          *inbox.Inbox
 	AgentsOnline   bool
+	// DefaultLocale is the tenant's default language (en, zh-CN).
+	DefaultLocale string
 	// New is true when the visitor token was issued now.
 	New bool
 }
@@ -103,6 +112,17 @@ var (
 // Open resolves (or creates) the visitor's customer and current
 // conversation.
 func (s *Service) Open(ctx context.Context, p *SessionParams) (*Session, error) {
+	sess, err := s.open(ctx, p)
+	if err != nil {
+		return nil, err
+	}
+	if sess.DefaultLocale, err = s.cfg.DefaultLocale(ctx, sess.Inbox.TenantID); err != nil {
+		return nil, err
+	}
+	return sess, nil
+}
+
+func (s *Service) open(ctx context.Context, p *SessionParams) (*Session, error) {
 	in, err := s.Inbox(ctx, p.Key)
 	if err != nil {
 		return nil, err
@@ -278,7 +298,7 @@ func (s *Service) resolve(ctx context.Context, cs customer.Store, in *inbox.Inbo
 				return nil, "", false, err
 			}
 		}
-		return cu, token, isNew, nil
+		return cu, token, isNew, s.claim(ctx, cs, cu, p, now)
 	}
 	if isNew {
 		if err := cs.AddIdentity(ctx, in.TenantID, cu.ID, visitorIdentity(token), now); err != nil {
@@ -293,8 +313,19 @@ func (s *Service) resolve(ctx context.Context, cs customer.Store, in *inbox.Inbo
 		if p.Name != "" {
 			cu.Name = p.Name
 		}
+		if err := s.claim(ctx, cs, cu, p, now); err != nil {
+			return nil, "", false, err
+		}
 	}
 	return cu, token, isNew, nil
+}
+
+// claim offers the pre-chat email and phone as the customer's identities.
+func (s *Service) claim(ctx context.Context, cs customer.Store, cu *customer.Customer, p *SessionParams, at time.Time) error {
+	if s.cfg.ClaimDeclared == nil || (p.Email == "" && p.Phone == "") {
+		return nil
+	}
+	return s.cfg.ClaimDeclared(ctx, cs, cu, p.Email, p.Phone, at)
 }
 
 func visitorIdentity(token string) customer.Identity {

@@ -55,8 +55,10 @@ RETURNING id, tenant_id, inbox_id, customer_id, contact_id, status, COALESCE(ass
           last_seq, last_message_at, snoozed_until, visitor_read_seq, agent_read_seq, created_at, updated_at;
 
 -- name: ConversationSetStatus
+-- $6 (when not '') and $7 (when not 0) make it conditional on the current
+-- status and last seq.
 UPDATE conversations SET status = $3, snoozed_until = $4, updated_at = $5
-WHERE tenant_id = $1 AND id = $2 AND ($6 = '' OR status = $6);
+WHERE tenant_id = $1 AND id = $2 AND ($6 = '' OR status = $6) AND (CAST($7 AS BIGINT) = 0 OR last_seq = $7);
 
 -- name: ConversationSetAssignment
 UPDATE conversations SET assignee_id = $3, team_id = $4, updated_at = $5 WHERE tenant_id = $1 AND id = $2;
@@ -77,6 +79,20 @@ UPDATE conversations SET agent_read_seq = $3 WHERE tenant_id = $1 AND id = $2 AN
 SELECT id, tenant_id, inbox_id, customer_id, contact_id, status, COALESCE(assignee_id, ''), COALESCE(team_id, ''),
        last_seq, last_message_at, snoozed_until, visitor_read_seq, agent_read_seq, created_at, updated_at
 FROM conversations WHERE status = 'snoozed' AND snoozed_until <= $1 ORDER BY snoozed_until LIMIT $2;
+
+-- name: ConversationDueAutoResolve
+-- Across tenants, like ConversationDueSnoozed: open and pending
+-- conversations with messages whose last one is at least the tenant's
+-- auto_resolve_after_hours old (conversations_idle holds exactly these
+-- statuses, by tenant and last message).
+SELECT c.id, c.tenant_id, c.inbox_id, c.customer_id, c.contact_id, c.status, COALESCE(c.assignee_id, ''),
+       COALESCE(c.team_id, ''), c.last_seq, c.last_message_at, c.snoozed_until, c.visitor_read_seq, c.agent_read_seq,
+       c.created_at, c.updated_at
+FROM tenants t JOIN conversations c ON c.tenant_id = t.id
+WHERE t.status = 'active' AND t.auto_resolve_after_hours > 0
+  AND c.status IN ('open', 'pending') AND c.last_message_at > 0
+  AND c.last_message_at <= CAST($1 AS BIGINT) - CAST(t.auto_resolve_after_hours AS BIGINT) * 3600000
+ORDER BY c.last_message_at, c.id LIMIT $2;
 
 -- name: MessageInsert
 INSERT INTO messages (id, tenant_id, conversation_id, seq, sender_type, sender_id, sender_name, body, private,

@@ -133,3 +133,19 @@ WHERE t.status = 'active'
   AND (EXISTS (SELECT 1 FROM routing_items i WHERE i.tenant_id = t.id AND i.status IN ('queued', 'offered', 'assigned'))
        OR EXISTS (SELECT 1 FROM agent_presence p WHERE p.tenant_id = t.id AND p.presence <> 'offline'))
 ORDER BY t.id;
+
+-- name: RoutingSlotCounts
+-- Items by queue and quarter hour ($4 ms) of when they entered their queue,
+-- in [$2, $3): answered = assigned, in target = assigned within the queue's
+-- service level seconds (20 for a queue without one, or deleted since),
+-- abandoned = ended without being assigned. routing_items_queued covers it.
+SELECT i.queue_id, (i.queued_at - $2) / $4 AS slot, count(*),
+       sum(CASE WHEN i.assigned_at > 0 THEN 1 ELSE 0 END),
+       sum(CASE WHEN i.assigned_at > 0
+                 AND i.assigned_at - i.queued_at <= 1000 * (CASE WHEN q.target_seconds > 0 THEN q.target_seconds ELSE 20 END)
+                THEN 1 ELSE 0 END),
+       sum(CASE WHEN i.assigned_at = 0 AND i.ended_at > 0 THEN 1 ELSE 0 END)
+FROM routing_items i LEFT JOIN queues q ON q.tenant_id = i.tenant_id AND q.id = i.queue_id
+WHERE i.tenant_id = $1 AND i.queued_at >= $2 AND i.queued_at < $3 AND ($5 = '' OR i.queue_id = $5)
+GROUP BY i.queue_id, slot
+ORDER BY i.queue_id, slot;

@@ -2,8 +2,8 @@
 -- string_agg(… ORDER BY …) is standard in PostgreSQL and SQLite ≥ 3.44.
 
 -- name: UserInsert
-INSERT INTO users (id, tenant_id, email, name, role, status, password_hash, created_at, updated_at, capacity)
-VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10);
+INSERT INTO users (id, tenant_id, email, name, role, status, password_hash, created_at, updated_at, capacity, extension, level)
+VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12);
 
 -- name: UserTeamAdd
 -- Inserts nothing when the team is not the tenant's: the caller checks the count.
@@ -25,7 +25,7 @@ SELECT u.id, COALESCE(u.tenant_id, ''), u.email, u.name, u.role, u.status, u.pas
        u.created_at, u.updated_at,
        COALESCE((SELECT string_agg(m.team_id, ',' ORDER BY m.team_id) FROM team_members m WHERE m.tenant_id = u.tenant_id AND m.user_id = u.id), ''),
        COALESCE((SELECT string_agg(s.skill_id || ':' || s.level, ',' ORDER BY s.skill_id) FROM user_skills s WHERE s.tenant_id = u.tenant_id AND s.user_id = u.id), ''),
-       u.capacity
+       u.capacity, COALESCE(u.extension, ''), u.level
 FROM users u
 WHERE COALESCE(u.tenant_id, '') = $1 AND u.id = $2 AND u.deleted_at IS NULL;
 
@@ -34,16 +34,26 @@ SELECT u.id, COALESCE(u.tenant_id, ''), u.email, u.name, u.role, u.status, u.pas
        u.created_at, u.updated_at,
        COALESCE((SELECT string_agg(m.team_id, ',' ORDER BY m.team_id) FROM team_members m WHERE m.tenant_id = u.tenant_id AND m.user_id = u.id), ''),
        COALESCE((SELECT string_agg(s.skill_id || ':' || s.level, ',' ORDER BY s.skill_id) FROM user_skills s WHERE s.tenant_id = u.tenant_id AND s.user_id = u.id), ''),
-       u.capacity
+       u.capacity, COALESCE(u.extension, ''), u.level
 FROM users u
 WHERE u.email = $1 AND u.deleted_at IS NULL;
+
+-- name: UserGetByExtension
+-- The number shield's look-up of a calling agent, over users_extension.
+SELECT u.id, COALESCE(u.tenant_id, ''), u.email, u.name, u.role, u.status, u.password_hash,
+       u.created_at, u.updated_at,
+       COALESCE((SELECT string_agg(m.team_id, ',' ORDER BY m.team_id) FROM team_members m WHERE m.tenant_id = u.tenant_id AND m.user_id = u.id), ''),
+       COALESCE((SELECT string_agg(s.skill_id || ':' || s.level, ',' ORDER BY s.skill_id) FROM user_skills s WHERE s.tenant_id = u.tenant_id AND s.user_id = u.id), ''),
+       u.capacity, COALESCE(u.extension, ''), u.level
+FROM users u
+WHERE u.tenant_id = $1 AND u.extension = $2 AND u.deleted_at IS NULL;
 
 -- name: UserList
 SELECT u.id, COALESCE(u.tenant_id, ''), u.email, u.name, u.role, u.status, u.password_hash,
        u.created_at, u.updated_at,
        COALESCE((SELECT string_agg(m.team_id, ',' ORDER BY m.team_id) FROM team_members m WHERE m.tenant_id = u.tenant_id AND m.user_id = u.id), ''),
        COALESCE((SELECT string_agg(s.skill_id || ':' || s.level, ',' ORDER BY s.skill_id) FROM user_skills s WHERE s.tenant_id = u.tenant_id AND s.user_id = u.id), ''),
-       u.capacity
+       u.capacity, COALESCE(u.extension, ''), u.level
 FROM users u
 WHERE u.tenant_id = $1 AND u.deleted_at IS NULL AND u.id > $2
   AND ($3 = '' OR u.role = $3)
@@ -53,7 +63,7 @@ ORDER BY u.id
 LIMIT $6;
 
 -- name: UserUpdate
-UPDATE users SET name = $3, role = $4, status = $5, updated_at = $6, capacity = $7
+UPDATE users SET name = $3, role = $4, status = $5, updated_at = $6, capacity = $7, extension = $8, level = $9
 WHERE tenant_id = $1 AND id = $2 AND deleted_at IS NULL;
 
 -- name: UserSetPassword

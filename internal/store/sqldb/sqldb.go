@@ -94,6 +94,10 @@ func (e *ConstraintError) Unwrap() error { return e.Err }
 // the violated column list (for SQLite, such as "users.email").
 func IsUnique(err error, names ...string) bool { return is(err, Unique, names) }
 
+// IsForeignKey reports whether err violates a foreign key, matching names
+// as IsUnique does.
+func IsForeignKey(err error, names ...string) bool { return is(err, ForeignKey, names) }
+
 func is(err error, kind ConstraintKind, names []string) bool {
 	var ce *ConstraintError
 	if !errors.As(err, &ce) || ce.Kind != kind {

@@ -24,6 +24,7 @@ func Run(t *testing.T, open func(t testing.TB) store.Engine) {
 		})
 	}
 	run("Tenants", testTenants)
+	run("TenantSettings", testTenantSettings)
 	run("UsersCreateGet", testUsersCreateGet)
 	run("UsersEmailUnique", testUsersEmailUnique)
 	run("UsersList", testUsersList)
@@ -42,13 +43,31 @@ func Run(t *testing.T, open func(t testing.TB) store.Engine) {
 	run("TxRollback", testTxRollback)
 	run("Inboxes", testInboxes)
 	run("Customers", testCustomers)
+	run("CustomerView", testCustomerView)
+	run("CustomerTimeline", testCustomerTimeline)
+	run("CustomerRecords", testCustomerRecords)
+	run("CustomerIdentities", testCustomerIdentities)
+	run("CustomerSearch", testCustomerSearch)
+	run("CustomerMerge", testCustomerMerge)
+	run("CustomerImportAtomic", testCustomerImportAtomic)
+	run("CustomerTiers", testCustomerTiers)
 	run("ConversationSequence", testConversationSequence)
 	run("ConversationLifecycle", testConversationLifecycle)
 	run("ConversationListOrder", testConversationListOrder)
+	run("ConversationDueAutoResolve", testConversationDueAutoResolve)
 	run("Batcher", testBatcher)
 	run("BatcherCancel", testBatcherCancel)
 	run("RoutingQueues", testRoutingQueues)
 	run("RoutingItems", testRoutingItems)
+	run("RoutingSlots", testRoutingSlots)
+	run("CannedReplies", testCannedReplies)
+	run("CannedRepliesList", testCannedRepliesList)
+	run("CannedRepliesIsolation", testCannedRepliesIsolation)
+	run("UsersExtension", testUsersExtension)
+	run("ShieldConfig", testShieldConfig)
+	run("ShieldBindings", testShieldBindings)
+	run("ShieldCodes", testShieldCodes)
+	run("ShieldDecisions", testShieldDecisions)
 }
 
 // Bundle is what a conformance test works with: the stores, a clock and two
@@ -84,6 +103,8 @@ type UserOpts struct {
 	Status  user.Status
 	TeamIDs []string
 	Skills  []user.SkillLevel
+	// Extension is the user's phone extension.
+	Extension string
 }
 
 // User creates a user in tenant tn (nil for a platform administrator).
@@ -93,7 +114,8 @@ func (b *Bundle) User(t testing.TB, tn *tenant.Tenant, o *UserOpts) *user.User {
 		o = &UserOpts{}
 	}
 	u := &user.User{ID: NewID(), Email: o.Email, Name: "Fixture User", Role: o.Role, Status: o.Status,
-		TeamIDs: o.TeamIDs, Skills: o.Skills, PasswordHash: "$argon2id$fixture", CreatedAt: b.Now, UpdatedAt: b.Now}
+		TeamIDs: o.TeamIDs, Skills: o.Skills, PasswordHash: "$argon2id$fixture", CreatedAt: b.Now, UpdatedAt: b.Now,
+		Extension: o.Extension, Level: 1}
 	if tn != nil {
 		u.TenantID = tn.ID
 	}

@@ -7,6 +7,9 @@ import type { components, paths } from './schema';
 
 export type Schemas = components['schemas'];
 
+/** Detail is one problem of a refusal: a field, or a line of an uploaded file. */
+export type Detail = { field: string; message: string; line?: number; code?: string };
+
 /** ApiError is a refusal with the server's stable error code. */
 export class ApiError extends Error {
   constructor(
@@ -14,7 +17,7 @@ export class ApiError extends Error {
     readonly code: string,
     message: string,
     readonly retryAfterSeconds = 0,
-    readonly details: { field: string; message: string }[] = [],
+    readonly details: Detail[] = [],
   ) {
     super(message);
   }
@@ -43,6 +46,14 @@ api.use({
 });
 
 type Result<T> = { data?: T; error?: unknown; response: Response };
+type ErrorBody = { error?: { code?: string; message?: string; details?: Detail[] } };
+
+/** refusal builds the ApiError of a response that is not 2xx from its error body. */
+function refusal(res: Response, body: unknown): ApiError {
+  const e = (body as ErrorBody | undefined)?.error;
+  const retry = Number(res.headers.get('Retry-After') || 0);
+  return new ApiError(res.status, e?.code || 'internal', e?.message || res.statusText, retry, e?.details ?? []);
+}
 
 /** ok returns a call's data, or throws ApiError with the server's code. */
 export async function ok<T>(call: Promise<Result<T>>): Promise<T> {
@@ -52,11 +63,23 @@ export async function ok<T>(call: Promise<Result<T>>): Promise<T> {
   } catch {
     throw new ApiError(0, 'network', 'network error');
   }
-  if (r.error !== undefined || !r.response.ok) {
-    type Body = { error?: { code?: string; message?: string; details?: { field: string; message: string }[] } };
-    const e = (r.error as Body | undefined)?.error;
-    const retry = Number(r.response.headers.get('Retry-After') || 0);
-    throw new ApiError(r.response.status, e?.code || 'internal', e?.message || r.response.statusText, retry, e?.details ?? []);
-  }
+  if (r.error !== undefined || !r.response.ok) throw refusal(r.response, r.error);
   return r.data as T;
+}
+
+/**
+ * request is fetch for what openapi-fetch does not carry (multipart and CSV
+ * bodies, images): the response when 2xx, else the server's refusal as an
+ * ApiError, with the same sign-in handling as the typed client.
+ */
+export async function request(path: string, init: RequestInit = {}): Promise<Response> {
+  let res: Response;
+  try {
+    res = await fetch(path, { credentials: 'same-origin', ...init });
+  } catch {
+    throw new ApiError(0, 'network', 'network error');
+  }
+  if (res.status === 401) onUnauthenticated();
+  if (!res.ok) throw refusal(res, await res.json().catch(() => undefined));
+  return res;
 }

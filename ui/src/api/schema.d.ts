@@ -133,6 +133,30 @@ export interface paths {
         patch: operations["updateTenant"];
         trace?: never;
     };
+    "/api/v1/settings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The caller's tenant's settings (any signed-in user of a tenant)
+         * @description The web app reads default_locale to choose its language when the browser asks for neither en nor zh-CN. The platform administrator belongs to no tenant (404).
+         */
+        get: operations["getSettings"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /**
+         * Change the caller's tenant's name, default language, auto-resolve time or default phone region
+         * @description Only the fields present change. The change is audited (tenant.settings_changed) and announced as sb.tenant.updated with the changed fields.
+         */
+        patch: operations["updateSettings"];
+        trace?: never;
+    };
     "/api/v1/users": {
         parameters: {
             query?: never;
@@ -270,6 +294,51 @@ export interface paths {
         head?: never;
         /** Rename a skill or change its description */
         patch: operations["updateSkill"];
+        trace?: never;
+    };
+    "/api/v1/canned-replies": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Canned replies the caller may see, in shortcut order
+         * @description Callers with canned_replies.write see all of the tenant's replies; others see the tenant-wide ones and those of the teams they belong to.
+         */
+        get: operations["listCannedReplies"];
+        put?: never;
+        /**
+         * Create a canned reply
+         * @description The shortcut is unique in the tenant (409 `shortcut_taken`). The body may use the placeholders {{customer.name}}, {{agent.name}}, {{agent.first_name}} and {{conversation.id}}, which the web app fills in when an agent inserts the reply; any other {{…}} is refused with 422 `unknown_placeholder`. A `team_id` limits the reply to that team's members; a team that does not exist in the tenant is refused with 422 `unknown_team`.
+         */
+        post: operations["createCannedReply"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/canned-replies/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: components["parameters"]["ID"];
+            };
+            cookie?: never;
+        };
+        /** Get a canned reply; another team's reply is 404 to those who cannot manage replies */
+        get: operations["getCannedReply"];
+        put?: never;
+        post?: never;
+        /** Delete a canned reply */
+        delete: operations["deleteCannedReply"];
+        options?: never;
+        head?: never;
+        /** Change a canned reply's shortcut, title, body or team */
+        patch: operations["updateCannedReply"];
         trace?: never;
     };
     "/api/v1/tokens": {
@@ -460,12 +529,216 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Assign to a user and/or team; null clears */
+        /**
+         * Assign to a user and/or team, or transfer to a queue; null clears
+         * @description A field left out keeps its value; null clears it. A person's assignment that leaves the conversation without an assignee gives it back to routing, which routes it again by the rules and the inbox's default queue. queue_id transfers it to that queue instead (the assignee is cleared; team_id may be set alongside); a queue that is not the tenant's is 422 unknown_queue, queue_id with an assignee_id is 422 validation_failed, and a resolved or snoozed conversation is 409 conflict.
+         */
         post: operations["assignConversation"];
         delete?: never;
         options?: never;
         head?: never;
         patch?: never;
+        trace?: never;
+    };
+    "/api/v1/customers": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Find customers, with phone numbers and email addresses masked
+         * @description Every holder of customers.read finds any customer of the tenant (ADR 0019). Filters combine: q matches a case-insensitive part of the name; tag, tier and owner_id (me for the caller) match exactly; attr.KEY=VALUE (up to 3, e.g. attr.plan=gold) matches an attribute's value as text (numbers in their shortest form, booleans as true or false). phone and email find the customer with that number or address, compared after normalising (a number without + is read in the tenant's default region); they need pii.reveal (403 otherwise), and the answer is masked all the same. Merged customers are not listed.
+         */
+        get: operations["listCustomers"];
+        put?: never;
+        /**
+         * Create a customer
+         * @description Phone numbers are stored in E.164; one written without + is read in the tenant's default region (settings default_region, CN unless changed), and one that is not valid for its country is refused with 422 `invalid_phone`. Phone numbers and email addresses are identities, unique in the tenant: one that belongs to another customer is refused with 409 `identity_taken`, which names it masked. A tier must be one of the tenant's (422 `unknown_tier`), an owner a user of the tenant (422 `unknown_user`). The answer is masked like every read.
+         */
+        post: operations["createCustomer"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/customers/export": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Download every customer of the tenant as CSV, masked
+         * @description Columns id, name, phones, emails, tier, tags (several values separated by ;), owner_id, do_not_contact, consent.FLAG, attributes.KEY and created_at, in the form the import reads. Phone numbers and addresses are masked unless reveal=true, which needs pii.reveal and a reason of at least 5 characters (422 `reason_required`). Every export is audited (customer.exported, with the reason when revealed). A cell that starts with = + - or @ is written with a leading apostrophe, so that spreadsheets do not run it as a formula.
+         */
+        get: operations["exportCustomers"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/customers/import": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Create customers from a CSV file, all or none
+         * @description The file is the body (text/csv) or the part named file of a multipart form; at most 50,000 rows and 10 MiB (413 `import_too_large`). The first line names the columns: name (required), phones, emails, tags (several values separated by ;), tier, owner_id, do_not_contact and consent.FLAG (true or false), attributes.KEY (text); id and created_at are ignored, so an edited export imports. Every row is checked first — including phone numbers and addresses against the tenant's customers and the rest of the file. If any row is wrong nothing is written and the answer is 422 `import_invalid`, whose details list each problem with its line, column (field) and code. Otherwise every customer is created in one transaction.
+         */
+        post: operations["importCustomers"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/customers/merge": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Merge the source customer into the target
+         * @description The source's identities, contacts (its timeline) and conversations move to the target, which also gains the source's tags and the attributes, consent flags, tier, owner and name it lacks; do_not_contact holds if either had it. The source stays, with merged_into set, and can no longer be changed (409 `customer_merged`). Audited (customer.merged). Answers the target.
+         */
+        post: operations["mergeCustomers"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/customers/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: components["parameters"]["ID"];
+            };
+            cookie?: never;
+        };
+        /**
+         * Get a customer, with phone numbers and email addresses masked
+         * @description Every holder of customers.read reads every customer of the tenant. Phone numbers are shown as +86 138****8000 and addresses as j***@example.com to every caller, pii.reveal or not: the full values come only from the audited reveal. A merged customer is still found, with merged_into naming the customer it became.
+         */
+        get: operations["getCustomer"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /**
+         * Change a customer
+         * @description Only the fields present change; phones, emails, tags, attributes and consent replace the whole list or object. The same checks as on create apply.
+         */
+        patch: operations["updateCustomer"];
+        trace?: never;
+    };
+    "/api/v1/customers/{id}/reveal": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: components["parameters"]["ID"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * See a customer's phone numbers and email addresses unmasked (audited)
+         * @description The one way to the full values (ADR 0019). Needs pii.reveal and a reason of 5 to 500 characters (422 `reason_required`); who revealed whose data and why is recorded in the audit log (customer.revealed).
+         */
+        post: operations["revealCustomer"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/customers/{id}/timeline": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: components["parameters"]["ID"];
+            };
+            cookie?: never;
+        };
+        /**
+         * The customer's contacts, newest first
+         * @description One entry per interaction, with its kind (chat, call) and, for chat contacts, the conversation's status and last message time. Access as for getCustomer; opening a conversation follows the conversation rules.
+         */
+        get: operations["getCustomerTimeline"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/customer-tiers": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The tenant's customer tiers, by position
+         * @description Every tenant starts with standard, senior and vip. All tiers come in one page (a tenant has at most 50).
+         */
+        get: operations["listCustomerTiers"];
+        put?: never;
+        /**
+         * Add a customer tier
+         * @description The name is what customers and rules refer to (customer.tier == "gold"); unique in the tenant (409 `name_taken`). Without a label the name is used; without a position the tier goes last.
+         */
+        post: operations["createCustomerTier"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/customer-tiers/{name}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                name: string;
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * Delete a tier no customer has
+         * @description A tier that customers still have is refused with 409 `tier_in_use`.
+         */
+        delete: operations["deleteCustomerTier"];
+        options?: never;
+        head?: never;
+        /** Change a tier's label or position */
+        patch: operations["updateCustomerTier"];
         trace?: never;
     };
     "/api/v1/queues": {
@@ -498,6 +771,26 @@ export interface paths {
         };
         /** Live state of every queue */
         get: operations["listQueueStats"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/queues/stats/hourly": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A day's volume and service level by local hour
+         * @description Routed work counted by the local hour (in the routing settings' time zone) it entered its queue: 24 hours, or 23 and 25 on the days daylight saving time starts and ends. `hours` are the tenant's totals; `queues` lists each queue with work that day. A malformed date is 422 `invalid_date`; a queue_id that is not a queue of the tenant is 404.
+         */
+        get: operations["getHourlyQueueStats"];
         put?: never;
         post?: never;
         delete?: never;
@@ -837,6 +1130,365 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/shield/numbers": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The tenant's virtual numbers, in number order */
+        get: operations["listShieldNumbers"];
+        put?: never;
+        /**
+         * Add a virtual number to the pool
+         * @description The number is read in E.164 or in the tenant's default region (422 `invalid_phone`); a number already in the pool is 409 `number_taken`. A local number's area comes from its digits, or from `area` when the number has none of its own.
+         */
+        post: operations["createShieldNumber"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/shield/numbers/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: components["parameters"]["ID"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Remove a virtual number that no rule and no live binding uses (409 `number_in_use`) */
+        delete: operations["deleteShieldNumber"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/shield/rules": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The shield's rules, in the order they are evaluated */
+        get: operations["listShieldRules"];
+        put?: never;
+        /**
+         * Add a rule
+         * @description The condition is an expression over `agent` (id, level, teams, skills, tenure_days, extension), `customer` (id, tier, tags, attributes, consent, do_not_contact), `number` (country, area, type) and `time` (hour, weekday, date in the shield's time zone). A broken condition is refused with 422 `validation_failed` naming its line and column. `caller_id` is a virtual number of the pool, `hotline` or `local` (422 `unknown_number` otherwise). Without `position` the rule goes last; with it, the rules from there on move down.
+         */
+        post: operations["createShieldRule"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/shield/rules/test": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Try the lists and rules on a call without dialing or recording it
+         * @description Give an agent (agent_id or extension) and a customer (customer_id) or a number. The answer is the decision resolve would give once it found the destination, with the destination masked, and the rule that decided (null when none matched).
+         */
+        post: operations["testShieldRules"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/shield/rules/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: components["parameters"]["ID"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Delete a rule; those after it move up */
+        delete: operations["deleteShieldRule"];
+        options?: never;
+        head?: never;
+        /** Change a rule, or move it with position */
+        patch: operations["updateShieldRule"];
+        trace?: never;
+    };
+    "/api/v1/shield/lists/block": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The block list, in number order; a number matching an entry is never dialed */
+        get: operations["listShieldBlockList"];
+        put?: never;
+        /** Block a number, or every number under an E.164 prefix such as +86170 */
+        post: operations["addShieldBlockEntry"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/shield/lists/block/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: components["parameters"]["ID"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Take an entry off the block list */
+        delete: operations["deleteShieldBlockEntry"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/shield/lists/allow": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The allow list, in number order; when it has entries, only numbers matching one are dialed */
+        get: operations["listShieldAllowList"];
+        put?: never;
+        /** Allow a number, or every number under an E.164 prefix */
+        post: operations["addShieldAllowEntry"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/shield/lists/allow/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: components["parameters"]["ID"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Take an entry off the allow list */
+        delete: operations["deleteShieldAllowEntry"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/shield/bindings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Anonymous bindings, oldest first
+         * @description Parties' numbers are masked unless the caller holds pii.reveal.
+         */
+        get: operations["listBindings"];
+        put?: never;
+        /**
+         * Bind parties through a virtual number X
+         * @description AXB: A calling X reaches B and B calling X reaches A (within `direction`); each sees X. AXN: anyone (or only `allowed_callers`) calling X reaches A, and A calling X reaches the last of them. X is `x` if given (a binding number of the pool, 422 `unknown_number`), else the first binding number on which no party is bound already, so a party maps to one binding per X (409 `party_bound`, 409 `no_binding_number`). Without `expires_in` or `expires_at` the binding lasts until deleted.
+         */
+        post: operations["createBinding"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/shield/bindings/qr": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Scan to call — a short-lived AXN binding open to every caller, with its QR code
+         * @description Creates an AXN binding for `a` (an hour unless `expires_in` says otherwise). With `?format=png` or `svg` the answer is the QR code, whose content is tel:X, and Location names the binding; without, the binding as JSON.
+         */
+        post: operations["createQRBinding"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/shield/bindings/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: components["parameters"]["ID"];
+            };
+            cookie?: never;
+        };
+        /** One binding */
+        get: operations["getBinding"];
+        put?: never;
+        post?: never;
+        /** Unbind; calls through the binding are refused from now on */
+        delete: operations["deleteBinding"];
+        options?: never;
+        head?: never;
+        /** Change a binding's B, expiry, recording, external ID, direction or allowed callers */
+        patch: operations["updateBinding"];
+        trace?: never;
+    };
+    "/api/v1/shield/bindings/{id}/qr": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: components["parameters"]["ID"];
+            };
+            cookie?: never;
+        };
+        /** The binding's QR code (tel:X), PNG unless ?format=svg */
+        get: operations["getBindingQR"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/shield/bindings/{id}/events": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: components["parameters"]["ID"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * The PBX reports a call event on a binding (ring, answer, end), delivered to the tenant's webhook
+         * @description Needs shield.resolve, like resolve. The attempt is recorded by resolve itself. Each event reaches the webhook URL of the shield settings as a POST signed with X-Switchboard-Signature: t=<unix>,v1=<hex HMAC-SHA256 of "<t>.<body>" keyed with the webhook secret>, retried with growing delays for up to a day.
+         */
+        post: operations["reportBindingCall"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/shield/dial-codes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * A code the calling agent dials to call a customer without seeing the number
+         * @description The code is the shield's prefix and digits, valid for this agent only until expires_at (the settings' TTL), once unless `reusable`. 422 `unknown_customer`, 422 `customer_no_phone`.
+         */
+        post: operations["issueDialCode"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/shield/resolve": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * The decision API — who may call whom, with which caller ID
+         * @description For a PBX, with a token scoped to shield.resolve (or a tenant admin's). `caller` is an agent's extension or a binding party's number; `dialed` a dial code, the fixed code (the customer of the agent's current work item), a number typed by hand, or a binding's X. The answer is always 200: `dial` with the destination, the caller ID to present and whether to record, or `reject` with a SIP code (403 refused, 404 unknown, 480 not now) and a reason that never holds a number. Every decision is recorded (GET /api/v1/shield/decisions), a moment after the answer.
+         */
+        post: operations["resolveCall"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/shield/decisions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Recorded call decisions, newest first; numbers are masked */
+        get: operations["listShieldDecisions"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/shield/settings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The shield's settings */
+        get: operations["getShieldSettings"];
+        /**
+         * Change the shield's settings; fields not given keep their value
+         * @description The webhook secret is drawn when `rotate_webhook_secret` is true, or when a webhook URL is set and there is none yet, and is shown in this answer only. Numbers written without "+" are read in the tenant's default region (PATCH /api/v1/settings).
+         */
+        put: operations["updateShieldSettings"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -849,6 +1501,10 @@ export interface components {
                 details?: {
                     field: string;
                     message: string;
+                    /** @description The line of an uploaded file the problem is on (customer import) */
+                    line?: number;
+                    /** @description The problem's own code when one answer gathers problems of several kinds */
+                    code?: string;
                 }[];
             };
         };
@@ -868,7 +1524,7 @@ export interface components {
         /** @enum {string} */
         UserStatus: "active" | "invited" | "disabled";
         /** @enum {string} */
-        Permission: "tenants.manage" | "users.read" | "users.write" | "teams.read" | "teams.write" | "skills.read" | "skills.write" | "tokens.manage" | "audit.read" | "inboxes.read" | "inboxes.write" | "conversations.read" | "conversations.write" | "conversations.read_all" | "queues.read" | "queues.write" | "work.take" | "routing.monitor";
+        Permission: "tenants.manage" | "users.read" | "users.write" | "teams.read" | "teams.write" | "skills.read" | "skills.write" | "tokens.manage" | "audit.read" | "inboxes.read" | "inboxes.write" | "conversations.read" | "conversations.write" | "conversations.read_all" | "queues.read" | "queues.write" | "work.take" | "routing.monitor" | "canned_replies.read" | "canned_replies.write" | "settings.write" | "customers.read" | "customers.write" | "customers.manage" | "pii.reveal" | "shield.manage" | "shield.dial" | "shield.resolve";
         /** @description Pass as cursor for the next page; null on the last page */
         NextCursor: string | null;
         IDList: string[];
@@ -940,6 +1596,31 @@ export interface components {
             /** @enum {string} */
             status?: "active" | "suspended";
         };
+        /** @enum {string} */
+        Locale: "en" | "zh-CN";
+        /**
+         * @example {
+         *       "name": "Acme Support",
+         *       "default_locale": "en",
+         *       "auto_resolve_after_hours": 0,
+         *       "default_region": "CN"
+         *     }
+         */
+        TenantSettings: {
+            name: string;
+            default_locale: components["schemas"]["Locale"];
+            /** @description Open and pending conversations with no message for this many hours are resolved; 0 is off */
+            auto_resolve_after_hours: number;
+            /** @description Where a customer's phone number written without + is read (ISO 3166-1 alpha-2); CN by default */
+            default_region: string;
+        };
+        TenantSettingsUpdate: {
+            name?: string;
+            default_locale?: components["schemas"]["Locale"];
+            auto_resolve_after_hours?: number;
+            /** @description ISO 3166-1 alpha-2, such as CN or US; an unknown one is refused with 422 `unknown_region` */
+            default_region?: string;
+        };
         TenantPage: {
             data: components["schemas"]["Tenant"][];
             next_cursor: components["schemas"]["NextCursor"];
@@ -954,6 +1635,10 @@ export interface components {
             status: components["schemas"]["UserStatus"];
             team_ids: string[];
             skills: components["schemas"]["SkillLevel"][];
+            /** @description The phone extension the number shield knows the user by; "" for none */
+            extension?: string;
+            /** @description Seniority for the number shield's rules, 1 and up */
+            level?: number;
             created_at: components["schemas"]["Time"];
             updated_at: components["schemas"]["Time"];
             /** @description On create without password and on re-invite only; shown once */
@@ -967,6 +1652,8 @@ export interface components {
             password?: components["schemas"]["Password"];
             team_ids?: components["schemas"]["IDList"];
             skills?: components["schemas"]["SkillLevels"];
+            extension?: components["schemas"]["Extension"];
+            level?: components["schemas"]["UserLevel"];
         };
         UserUpdate: {
             name?: components["schemas"]["Name"];
@@ -976,6 +1663,8 @@ export interface components {
             password?: components["schemas"]["Password"];
             team_ids?: components["schemas"]["IDList"];
             skills?: components["schemas"]["SkillLevels"];
+            extension?: components["schemas"]["Extension"];
+            level?: components["schemas"]["UserLevel"];
             /** @description Work routing may give the user at once, per channel; channels not given keep their value */
             capacity?: {
                 chat?: number;
@@ -984,6 +1673,10 @@ export interface components {
                 task?: number;
             };
         };
+        /** @description The phone extension, 2 to 8 digits, unique in the tenant (409 extension_taken); "" removes it */
+        Extension: string;
+        /** @description Seniority for the number shield's rules (agent.level); 1 when not given */
+        UserLevel: number;
         UserPage: {
             data: components["schemas"]["User"][];
             next_cursor: components["schemas"]["NextCursor"];
@@ -1029,6 +1722,42 @@ export interface components {
         };
         SkillPage: {
             data: components["schemas"]["Skill"][];
+            next_cursor: components["schemas"]["NextCursor"];
+        };
+        CannedReply: {
+            id: components["schemas"]["ID"];
+            tenant_id: string;
+            shortcut: string;
+            title: string;
+            body: string;
+            /** @description The team whose members see the reply; "" for the whole tenant */
+            team_id: string;
+            /** @description The user who created the reply */
+            created_by: string;
+            created_at: components["schemas"]["Time"];
+            updated_at: components["schemas"]["Time"];
+        };
+        /** @description 1 to 32 lower-case letters, digits, - or _, starting with a letter or digit; unique in the tenant */
+        CannedReplyShortcut: string;
+        CannedReplyTitle: string;
+        /** @description Leading and trailing spaces are removed. Placeholders: {{customer.name}}, {{agent.name}}, {{agent.first_name}}, {{conversation.id}} */
+        CannedReplyBody: string;
+        /** @description Limits the reply to this team's members; "" for the whole tenant */
+        CannedReplyTeam: string;
+        CannedReplyCreate: {
+            shortcut: components["schemas"]["CannedReplyShortcut"];
+            title: components["schemas"]["CannedReplyTitle"];
+            body: components["schemas"]["CannedReplyBody"];
+            team_id?: components["schemas"]["CannedReplyTeam"];
+        };
+        CannedReplyUpdate: {
+            shortcut?: components["schemas"]["CannedReplyShortcut"];
+            title?: components["schemas"]["CannedReplyTitle"];
+            body?: components["schemas"]["CannedReplyBody"];
+            team_id?: components["schemas"]["CannedReplyTeam"];
+        };
+        CannedReplyPage: {
+            data: components["schemas"]["CannedReply"][];
             next_cursor: components["schemas"]["NextCursor"];
         };
         Token: {
@@ -1148,6 +1877,172 @@ export interface components {
             data: components["schemas"]["Conversation"][];
             next_cursor: components["schemas"]["NextCursor"];
         };
+        CustomerIdentity: {
+            /** @description phone, email, wechat_openid, web_visitor (an anonymous widget visitor) or external (a site's or system's own user ID); more kinds may follow */
+            kind: string;
+            /** @description phone and email masked; external as it is unless it is itself an address or a number (then masked); absent for other kinds */
+            value?: string;
+        };
+        /** @description Flags the customer gave (true) or refused (false); an absent flag was never asked. */
+        CustomerConsent: {
+            calls?: boolean;
+            email?: boolean;
+            marketing?: boolean;
+            recording?: boolean;
+            sms?: boolean;
+        };
+        /** @description The tenant's own fields: keys of 1 to 64 letters, digits or _ starting with a letter; values text (at most 500 characters), numbers or booleans; at most 8 KiB as JSON. */
+        CustomerAttributes: {
+            [key: string]: string | number | boolean;
+        };
+        /** @description A customer as lists show it; reading one customer adds its identities. */
+        CustomerSummary: {
+            id: components["schemas"]["ID"];
+            name: string;
+            /** @description Masked (j***@example.com): the address given in the chat widget, else the first of emails */
+            email?: string;
+            /** @description Masked (+86 138****8000): the number given in the chat widget, else the first of phones */
+            phone?: string;
+            /** @description The customer's phone numbers, masked: +, the country code, the first national digits, **** and the last four */
+            phones: string[];
+            /** @description The customer's email addresses, masked: the first character, *** and the domain */
+            emails: string[];
+            /** @description A tier name of the tenant; "" for none */
+            tier: string;
+            tags: string[];
+            attributes: {
+                [key: string]: unknown;
+            };
+            consent: components["schemas"]["CustomerConsent"];
+            do_not_contact: boolean;
+            /** @description The responsible agent; "" for nobody */
+            owner_id: string;
+            /** @description The user who created the record; "" when a channel did */
+            created_by: string;
+            /** @description The customer this one was merged into, if it was */
+            merged_into?: string;
+            created_at: components["schemas"]["Time"];
+            updated_at: components["schemas"]["Time"];
+            contact_count: number;
+            last_contact_at?: components["schemas"]["Time"];
+        };
+        Customer: components["schemas"]["CustomerSummary"] & {
+            identities: components["schemas"]["CustomerIdentity"][];
+        };
+        CustomerName: string;
+        /** @description E.164 (+8613812348000) or written nationally in the tenant's default region */
+        CustomerPhones: string[];
+        CustomerEmails: string[];
+        CustomerTags: string[];
+        CustomerCreate: {
+            name: components["schemas"]["CustomerName"];
+            /** @description One of the tenant's tiers; "" for none */
+            tier?: string;
+            phones?: components["schemas"]["CustomerPhones"];
+            emails?: components["schemas"]["CustomerEmails"];
+            tags?: components["schemas"]["CustomerTags"];
+            attributes?: components["schemas"]["CustomerAttributes"];
+            consent?: components["schemas"]["CustomerConsent"];
+            do_not_contact?: boolean;
+            /** @description A user of the tenant; "" for nobody */
+            owner_id?: string;
+            identities?: components["schemas"]["CustomerIdentitiesInput"];
+        };
+        /** @description External IDs (a site's or system's own user ID) and WeChat OpenIDs; phone numbers and addresses have their own fields. On update the list replaces the customer's identities of these two kinds. */
+        CustomerIdentitiesInput: {
+            /** @enum {string} */
+            kind: "external" | "wechat_openid";
+            value: string;
+        }[];
+        CustomerUpdate: {
+            name?: components["schemas"]["CustomerName"];
+            tier?: string;
+            phones?: components["schemas"]["CustomerPhones"];
+            emails?: components["schemas"]["CustomerEmails"];
+            tags?: components["schemas"]["CustomerTags"];
+            attributes?: components["schemas"]["CustomerAttributes"];
+            consent?: components["schemas"]["CustomerConsent"];
+            do_not_contact?: boolean;
+            owner_id?: string;
+            identities?: components["schemas"]["CustomerIdentitiesInput"];
+        };
+        CustomerPage: {
+            data: components["schemas"]["CustomerSummary"][];
+            next_cursor: components["schemas"]["NextCursor"];
+        };
+        CustomerReveal: {
+            /** @description Kept in the audit log */
+            reason: string;
+        };
+        CustomerRevealed: {
+            id: components["schemas"]["ID"];
+            name: string;
+            /** @description E.164 */
+            phones: string[];
+            emails: string[];
+            /** @description The number as typed in the chat widget */
+            phone?: string;
+            /** @description The address as typed in the chat widget */
+            email?: string;
+            /** @description With their values, except a web visitor's token digest */
+            identities: components["schemas"]["CustomerIdentity"][];
+        };
+        CustomerMerge: {
+            target_id: string;
+            source_id: string;
+        };
+        CustomerImport: {
+            /** @description How many customers were created */
+            imported: number;
+        };
+        CustomerTier: {
+            name: string;
+            label: string;
+            position: number;
+            created_at: components["schemas"]["Time"];
+            updated_at: components["schemas"]["Time"];
+        };
+        CustomerTierCreate: {
+            /** @description 1 to 32 lower-case letters, digits, - or _, starting with a letter */
+            name: string;
+            label?: string;
+            position?: number;
+        };
+        CustomerTierUpdate: {
+            label?: string;
+            position?: number;
+        };
+        CustomerTierPage: {
+            data: components["schemas"]["CustomerTier"][];
+            next_cursor: components["schemas"]["NextCursor"];
+        };
+        TimelineEntry: {
+            id: components["schemas"]["ID"];
+            /** @description What sort of contact: chat or call; more kinds may follow */
+            kind: string;
+            channel: string;
+            inbox_id: string;
+            conversation_id: string;
+            started_at: components["schemas"]["Time"];
+            ended_at?: components["schemas"]["Time"];
+            status?: components["schemas"]["ConversationStatus"];
+            last_message_at?: components["schemas"]["Time"];
+            /**
+             * @description kind call: the number shield's decision
+             * @enum {string}
+             */
+            outcome?: "dial" | "reject";
+            /** @description kind call, rejected: the SIP status (403, 404, 480) */
+            code?: number;
+            /** @description kind call: why (never a number) */
+            reason?: string;
+            /** @description kind call: the agent who called */
+            agent_id?: string;
+        };
+        TimelinePage: {
+            data: components["schemas"]["TimelineEntry"][];
+            next_cursor: components["schemas"]["NextCursor"];
+        };
         Message: {
             id: components["schemas"]["ID"];
             conversation_id: string;
@@ -1165,6 +2060,10 @@ export interface components {
                 from?: string;
                 to?: string;
                 actor_id?: string;
+                /** @description Why the system made the change: auto_resolved (no message for the tenant's auto_resolve_after_hours) */
+                reason?: string;
+                /** @description kind assigned: the queue the conversation was transferred to */
+                queue_id?: string;
             };
             attachments: {
                 id: string;
@@ -1191,6 +2090,11 @@ export interface components {
         Assignment: {
             assignee_id?: string | null;
             team_id?: string | null;
+            /**
+             * @description Transfer to this routing queue: the assignee is cleared and the conversation waits in the queue, skipping the queue rules and the inbox's default queue. Not with a non-null assignee_id.
+             * @example 0193a5b2-7c4e-7d21-9f3a-2b8c1d4e5f60
+             */
+            queue_id?: string;
         };
         WidgetSessionRequest: {
             visitor_token?: string;
@@ -1206,6 +2110,11 @@ export interface components {
             conversation_id: string;
             last_seq: number;
             agents_online: boolean;
+            /**
+             * @description The tenant's default language, for a browser that asks for neither en nor zh-CN
+             * @enum {string}
+             */
+            default_locale: "en" | "zh-CN";
             inbox: {
                 name: string;
                 greeting: string;
@@ -1345,6 +2254,63 @@ export interface components {
                 offline: number;
             };
         };
+        HourCounts: {
+            /**
+             * Format: date-time
+             * @description The local hour's start, with the time zone's offset
+             */
+            start: string;
+            /** @description Work that entered a queue in this hour */
+            entered: number;
+            /** @description Of it, assigned to an agent */
+            answered: number;
+            /** @description Of it, assigned within the queue's service level seconds */
+            answered_in_target: number;
+            /** @description Of it, ended without being assigned */
+            abandoned: number;
+        };
+        /**
+         * @example {
+         *       "date": "2025-03-09",
+         *       "timezone": "America/New_York",
+         *       "hours": [
+         *         {
+         *           "start": "2025-03-09T00:00:00-05:00",
+         *           "entered": 4,
+         *           "answered": 4,
+         *           "answered_in_target": 3,
+         *           "abandoned": 0
+         *         }
+         *       ],
+         *       "queues": [
+         *         {
+         *           "queue_id": "01a1f000-0000-7000-8000-00000000000b",
+         *           "hours": [
+         *             {
+         *               "start": "2025-03-09T00:00:00-05:00",
+         *               "entered": 4,
+         *               "answered": 4,
+         *               "answered_in_target": 3,
+         *               "abandoned": 0
+         *             }
+         *           ]
+         *         }
+         *       ]
+         *     }
+         */
+        HourlyStats: {
+            /** Format: date */
+            date: string;
+            /** @description The routing settings' time zone */
+            timezone: string;
+            /** @description The tenant's totals, one per local hour */
+            hours: components["schemas"]["HourCounts"][];
+            /** @description Each queue with work that day, by queue ID */
+            queues: {
+                queue_id: string;
+                hours: components["schemas"]["HourCounts"][];
+            }[];
+        };
         QueueStatsPage: {
             data: components["schemas"]["QueueStats"][];
             next_cursor: components["schemas"]["NextCursor"];
@@ -1419,6 +2385,268 @@ export interface components {
             data: components["schemas"]["AgentState"][];
             next_cursor: components["schemas"]["NextCursor"];
         };
+        /** @description A phone number in E.164, or in the national form of the tenant's default region */
+        PhoneIn: string;
+        VirtualNumber: {
+            id: components["schemas"]["ID"];
+            tenant_id: string;
+            /** @description E.164 */
+            number: string;
+            /** @enum {string} */
+            purpose: "hotline" | "local" | "binding";
+            /** @description The geographic area code; "" for none */
+            area: string;
+            created_at: components["schemas"]["Time"];
+        };
+        VirtualNumberCreate: {
+            number: components["schemas"]["PhoneIn"];
+            /** @enum {string} */
+            purpose: "hotline" | "local" | "binding";
+            /** @description The area a local number serves, when its digits give none */
+            area?: string;
+        };
+        VirtualNumberPage: {
+            data: components["schemas"]["VirtualNumber"][];
+            next_cursor: components["schemas"]["NextCursor"];
+        };
+        ShieldRule: {
+            id: components["schemas"]["ID"];
+            tenant_id: string;
+            name: string;
+            condition: string;
+            /** @enum {string} */
+            outcome: "allow" | "deny";
+            reason: string;
+            caller_id: string;
+            record: boolean;
+            notify: string;
+            position: number;
+            created_at: components["schemas"]["Time"];
+            updated_at: components["schemas"]["Time"];
+        };
+        ShieldRuleCreate: {
+            name: components["schemas"]["Name"];
+            /** @description An expression; empty always matches */
+            condition?: string;
+            /** @enum {string} */
+            outcome: "allow" | "deny";
+            /** @description Told to the caller when the rule denies */
+            reason?: string;
+            /** @description A virtual number of the pool, hotline or local (the local number of the customer's area, else the hotline); "" is the hotline */
+            caller_id?: string;
+            /** @description Ask the PBX to record the calls the rule allows */
+            record?: boolean;
+            /** @description A pre-call SMS ("you will be called by …") for flows to send; stored and reported only */
+            notify?: string;
+            position?: number;
+        };
+        ShieldRuleUpdate: {
+            name?: components["schemas"]["Name"];
+            condition?: string;
+            /** @enum {string} */
+            outcome?: "allow" | "deny";
+            reason?: string;
+            caller_id?: string;
+            record?: boolean;
+            notify?: string;
+            position?: number;
+        };
+        ShieldRulePage: {
+            data: components["schemas"]["ShieldRule"][];
+            next_cursor: components["schemas"]["NextCursor"];
+        };
+        ShieldRuleTest: {
+            agent_id?: string;
+            extension?: string;
+            customer_id?: string;
+            number?: components["schemas"]["PhoneIn"];
+            at?: components["schemas"]["Time"];
+        };
+        ShieldRuleTestResult: {
+            decision: components["schemas"]["ShieldAnswer"];
+            rule: components["schemas"]["ShieldRule"] | null;
+        };
+        ListEntry: {
+            id: components["schemas"]["ID"];
+            tenant_id: string;
+            /** @enum {string} */
+            list: "block" | "allow";
+            /** @description A number or a prefix, in E.164 */
+            number: string;
+            created_at: components["schemas"]["Time"];
+        };
+        ListEntryCreate: {
+            /** @description A number (E.164 or national) or an E.164 prefix such as +86170 */
+            number: string;
+        };
+        ListEntryPage: {
+            data: components["schemas"]["ListEntry"][];
+            next_cursor: components["schemas"]["NextCursor"];
+        };
+        Binding: {
+            id: components["schemas"]["ID"];
+            tenant_id: string;
+            /** @enum {string} */
+            type: "axb" | "axn";
+            /** @description The virtual number both sides call and see */
+            x: string;
+            a: string;
+            b: string;
+            /** @enum {string} */
+            direction: "both" | "a_to_b" | "b_to_a";
+            record: boolean;
+            external_id: string;
+            allowed_callers: string[];
+            /**
+             * Format: date-time
+             * @description null for a binding that lasts until deleted
+             */
+            expires_at: string | null;
+            created_at: components["schemas"]["Time"];
+            updated_at: components["schemas"]["Time"];
+        };
+        /**
+         * Format: int64
+         * @description Seconds from now
+         */
+        BindingExpiresIn: number;
+        /** @description AXN: only these may call X to reach A; empty lets anyone */
+        BindingCallers: components["schemas"]["PhoneIn"][];
+        BindingCreate: {
+            /** @enum {string} */
+            type: "axb" | "axn";
+            a: components["schemas"]["PhoneIn"];
+            b?: components["schemas"]["PhoneIn"];
+            x?: components["schemas"]["PhoneIn"];
+            expires_in?: components["schemas"]["BindingExpiresIn"];
+            expires_at?: components["schemas"]["Time"];
+            record?: boolean;
+            external_id?: string;
+            /** @enum {string} */
+            direction?: "both" | "a_to_b" | "b_to_a";
+            allowed_callers?: components["schemas"]["BindingCallers"];
+        };
+        BindingUpdate: {
+            b?: components["schemas"]["PhoneIn"];
+            expires_in?: components["schemas"]["BindingExpiresIn"];
+            expires_at?: components["schemas"]["Time"];
+            record?: boolean;
+            external_id?: string;
+            /** @enum {string} */
+            direction?: "both" | "a_to_b" | "b_to_a";
+            allowed_callers?: components["schemas"]["BindingCallers"];
+        };
+        BindingQR: {
+            a: components["schemas"]["PhoneIn"];
+            expires_in?: components["schemas"]["BindingExpiresIn"];
+            record?: boolean;
+            external_id?: string;
+        };
+        BindingPage: {
+            data: components["schemas"]["Binding"][];
+            next_cursor: components["schemas"]["NextCursor"];
+        };
+        CallEventReport: {
+            /** @enum {string} */
+            type: "ring" | "answer" | "end";
+            call_id?: string;
+            /** @description Why the call ended: normal, canceled, a SIP status … */
+            cause?: string;
+        };
+        DialCodeRequest: {
+            customer_id: string;
+            /** @description May be dialed again until it expires */
+            reusable?: boolean;
+        };
+        DialCode: {
+            code: string;
+            agent_id: string;
+            customer_id: string;
+            reusable: boolean;
+            expires_at: components["schemas"]["Time"];
+            created_at: components["schemas"]["Time"];
+        };
+        ResolveRequest: {
+            /** @description An agent's extension or a binding party's number */
+            caller: string;
+            dialed: string;
+            call_id?: string;
+        };
+        ShieldAnswer: {
+            /** @enum {string} */
+            action: "dial" | "reject";
+            /** @description dial: the number to call, E.164 */
+            destination?: string;
+            /** @description dial: the virtual number the callee sees */
+            caller_id?: string;
+            binding_id?: string;
+            customer_id?: string;
+            agent_id?: string;
+            record?: boolean;
+            /**
+             * @description reject: the SIP status to answer
+             * @enum {integer}
+             */
+            code?: 403 | 404 | 480;
+            reason?: string;
+            /** @description The rule that decided */
+            rule_id?: string;
+            /** @description The pre-call notification the deciding rule asks for */
+            notify?: string;
+        };
+        ShieldDecision: {
+            id: components["schemas"]["ID"];
+            tenant_id: string;
+            at: components["schemas"]["Time"];
+            call_id: string;
+            /** @description An extension or a masked number */
+            caller: string;
+            /** @description Masked */
+            destination: string;
+            /** @enum {string} */
+            via: "" | "code" | "fixed_code" | "number" | "binding";
+            agent_id: string;
+            customer_id: string;
+            binding_id: string;
+            actor_id: string;
+            /** @enum {string} */
+            outcome: "dial" | "reject";
+            code: number;
+            reason: string;
+            rule_id: string;
+            caller_id: string;
+        };
+        ShieldDecisionPage: {
+            data: components["schemas"]["ShieldDecision"][];
+            next_cursor: components["schemas"]["NextCursor"];
+        };
+        ShieldSettings: {
+            code_prefix: string;
+            code_length: number;
+            code_ttl_seconds: number;
+            fixed_code: string;
+            webhook_url: string;
+            webhook_secret_set: boolean;
+            /** @description Only in the answer that drew it */
+            webhook_secret?: string;
+            timezone: string;
+            updated_at: components["schemas"]["Time"];
+        };
+        ShieldSettingsUpdate: {
+            /** @description Starts every dial code (default 8) */
+            code_prefix?: string;
+            /** @description Digits after the prefix (default 4) */
+            code_length?: number;
+            /** @description How long a dial code is valid (default 600) */
+            code_ttl_seconds?: number;
+            /** @description Calls the customer of the agent's current work item (default 8888); "" turns it off */
+            fixed_code?: string;
+            /** @description Receives binding call events; "" sends none */
+            webhook_url?: string;
+            rotate_webhook_secret?: boolean;
+            /** @description The zone of a rule's time (IANA) */
+            timezone?: string;
+        };
         WorkItem: {
             id: string;
             tenant_id: string;
@@ -1465,6 +2693,8 @@ export interface components {
         Limit: number;
         /** @description The next_cursor of the previous page */
         Cursor: string;
+        /** @description png or svg */
+        QRFormat: "png" | "svg";
     };
     requestBodies: never;
     headers: never;
@@ -1724,6 +2954,63 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Tenant"];
+                };
+            };
+            401: components["responses"]["Error"];
+            403: components["responses"]["Error"];
+            404: components["responses"]["Error"];
+            422: components["responses"]["Error"];
+        };
+    };
+    getSettings: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The settings */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TenantSettings"];
+                };
+            };
+            401: components["responses"]["Error"];
+            403: components["responses"]["Error"];
+            404: components["responses"]["Error"];
+        };
+    };
+    updateSettings: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "default_locale": "zh-CN",
+                 *       "auto_resolve_after_hours": 48
+                 *     }
+                 */
+                "application/json": components["schemas"]["TenantSettingsUpdate"];
+            };
+        };
+        responses: {
+            /** @description The settings */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TenantSettings"];
                 };
             };
             401: components["responses"]["Error"];
@@ -2198,6 +3485,155 @@ export interface operations {
             422: components["responses"]["Error"];
         };
     };
+    listCannedReplies: {
+        parameters: {
+            query?: {
+                /** @description Page size */
+                limit?: components["parameters"]["Limit"];
+                /** @description The next_cursor of the previous page */
+                cursor?: components["parameters"]["Cursor"];
+                /** @description Matches a shortcut prefix, or a case-insensitive substring of the title or body. A leading / is ignored. */
+                q?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CannedReplyPage"];
+                };
+            };
+            401: components["responses"]["Error"];
+            403: components["responses"]["Error"];
+        };
+    };
+    createCannedReply: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "shortcut": "refund",
+                 *       "title": "Refund policy",
+                 *       "body": "Hi {{customer.name}}, refunds reach your account within 5 working days."
+                 *     }
+                 */
+                "application/json": components["schemas"]["CannedReplyCreate"];
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CannedReply"];
+                };
+            };
+            401: components["responses"]["Error"];
+            403: components["responses"]["Error"];
+            409: components["responses"]["Error"];
+            422: components["responses"]["Error"];
+        };
+    };
+    getCannedReply: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: components["parameters"]["ID"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The canned reply */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CannedReply"];
+                };
+            };
+            401: components["responses"]["Error"];
+            403: components["responses"]["Error"];
+            404: components["responses"]["Error"];
+        };
+    };
+    deleteCannedReply: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: components["parameters"]["ID"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            401: components["responses"]["Error"];
+            403: components["responses"]["Error"];
+            404: components["responses"]["Error"];
+        };
+    };
+    updateCannedReply: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: components["parameters"]["ID"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "title": "Refunds",
+                 *       "team_id": ""
+                 *     }
+                 */
+                "application/json": components["schemas"]["CannedReplyUpdate"];
+            };
+        };
+        responses: {
+            /** @description Updated */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CannedReply"];
+                };
+            };
+            401: components["responses"]["Error"];
+            403: components["responses"]["Error"];
+            404: components["responses"]["Error"];
+            409: components["responses"]["Error"];
+            422: components["responses"]["Error"];
+        };
+    };
     listTokens: {
         parameters: {
             query?: never;
@@ -2653,6 +4089,436 @@ export interface operations {
             401: components["responses"]["Error"];
             403: components["responses"]["Error"];
             404: components["responses"]["Error"];
+            409: components["responses"]["Error"];
+            422: components["responses"]["Error"];
+        };
+    };
+    listCustomers: {
+        parameters: {
+            query?: {
+                /** @description Page size */
+                limit?: components["parameters"]["Limit"];
+                /** @description The next_cursor of the previous page */
+                cursor?: components["parameters"]["Cursor"];
+                /** @description Part of the name */
+                q?: string;
+                tag?: string;
+                tier?: string;
+                /** @description An owner's user ID, or me */
+                owner_id?: string;
+                /** @description An exact phone number (needs pii.reveal) */
+                phone?: string;
+                /** @description An exact email address (needs pii.reveal) */
+                email?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CustomerPage"];
+                };
+            };
+            400: components["responses"]["Error"];
+            401: components["responses"]["Error"];
+            403: components["responses"]["Error"];
+            422: components["responses"]["Error"];
+        };
+    };
+    createCustomer: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "name": "Wang Fang",
+                 *       "tier": "vip",
+                 *       "phones": [
+                 *         "+8613812348000"
+                 *       ],
+                 *       "emails": [
+                 *         "wang.fang@example.com"
+                 *       ],
+                 *       "tags": [
+                 *         "wholesale"
+                 *       ],
+                 *       "attributes": {
+                 *         "plan": "gold",
+                 *         "seats": 12
+                 *       },
+                 *       "consent": {
+                 *         "calls": true,
+                 *         "marketing": false
+                 *       }
+                 *     }
+                 */
+                "application/json": components["schemas"]["CustomerCreate"];
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Customer"];
+                };
+            };
+            401: components["responses"]["Error"];
+            403: components["responses"]["Error"];
+            409: components["responses"]["Error"];
+            422: components["responses"]["Error"];
+        };
+    };
+    exportCustomers: {
+        parameters: {
+            query?: {
+                reveal?: boolean;
+                /** @description Why the data is revealed; kept in the audit log */
+                reason?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The CSV file */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/csv": string;
+                };
+            };
+            401: components["responses"]["Error"];
+            403: components["responses"]["Error"];
+            422: components["responses"]["Error"];
+        };
+    };
+    importCustomers: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "text/csv": string;
+                "multipart/form-data": components["schemas"]["Upload"];
+            };
+        };
+        responses: {
+            /** @description Imported */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CustomerImport"];
+                };
+            };
+            400: components["responses"]["Error"];
+            401: components["responses"]["Error"];
+            403: components["responses"]["Error"];
+            413: components["responses"]["Error"];
+            422: components["responses"]["Error"];
+        };
+    };
+    mergeCustomers: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "target_id": "01a1f000-0000-7000-8000-00000000000b",
+                 *       "source_id": "01a1f000-0000-7000-8000-00000000000c"
+                 *     }
+                 */
+                "application/json": components["schemas"]["CustomerMerge"];
+            };
+        };
+        responses: {
+            /** @description The merged target */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Customer"];
+                };
+            };
+            401: components["responses"]["Error"];
+            403: components["responses"]["Error"];
+            404: components["responses"]["Error"];
+            409: components["responses"]["Error"];
+            422: components["responses"]["Error"];
+        };
+    };
+    getCustomer: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: components["parameters"]["ID"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The customer */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Customer"];
+                };
+            };
+            401: components["responses"]["Error"];
+            403: components["responses"]["Error"];
+            404: components["responses"]["Error"];
+        };
+    };
+    updateCustomer: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: components["parameters"]["ID"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "tier": "senior",
+                 *       "tags": [
+                 *         "wholesale",
+                 *         "returning"
+                 *       ],
+                 *       "do_not_contact": false
+                 *     }
+                 */
+                "application/json": components["schemas"]["CustomerUpdate"];
+            };
+        };
+        responses: {
+            /** @description Updated */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Customer"];
+                };
+            };
+            401: components["responses"]["Error"];
+            403: components["responses"]["Error"];
+            404: components["responses"]["Error"];
+            409: components["responses"]["Error"];
+            422: components["responses"]["Error"];
+        };
+    };
+    revealCustomer: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: components["parameters"]["ID"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "reason": "Customer asked for a call back on another number"
+                 *     }
+                 */
+                "application/json": components["schemas"]["CustomerReveal"];
+            };
+        };
+        responses: {
+            /** @description The unmasked data */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CustomerRevealed"];
+                };
+            };
+            401: components["responses"]["Error"];
+            403: components["responses"]["Error"];
+            404: components["responses"]["Error"];
+            422: components["responses"]["Error"];
+        };
+    };
+    getCustomerTimeline: {
+        parameters: {
+            query?: {
+                /** @description Page size */
+                limit?: components["parameters"]["Limit"];
+                /** @description The next_cursor of the previous page */
+                cursor?: components["parameters"]["Cursor"];
+            };
+            header?: never;
+            path: {
+                id: components["parameters"]["ID"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TimelinePage"];
+                };
+            };
+            401: components["responses"]["Error"];
+            403: components["responses"]["Error"];
+            404: components["responses"]["Error"];
+        };
+    };
+    listCustomerTiers: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The tiers */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CustomerTierPage"];
+                };
+            };
+            401: components["responses"]["Error"];
+            403: components["responses"]["Error"];
+        };
+    };
+    createCustomerTier: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "name": "gold",
+                 *       "label": "Gold",
+                 *       "position": 4
+                 *     }
+                 */
+                "application/json": components["schemas"]["CustomerTierCreate"];
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CustomerTier"];
+                };
+            };
+            401: components["responses"]["Error"];
+            403: components["responses"]["Error"];
+            409: components["responses"]["Error"];
+            422: components["responses"]["Error"];
+        };
+    };
+    deleteCustomerTier: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            401: components["responses"]["Error"];
+            403: components["responses"]["Error"];
+            404: components["responses"]["Error"];
+            409: components["responses"]["Error"];
+        };
+    };
+    updateCustomerTier: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "label": "Very important"
+                 *     }
+                 */
+                "application/json": components["schemas"]["CustomerTierUpdate"];
+            };
+        };
+        responses: {
+            /** @description Updated */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CustomerTier"];
+                };
+            };
+            401: components["responses"]["Error"];
+            403: components["responses"]["Error"];
+            404: components["responses"]["Error"];
             422: components["responses"]["Error"];
         };
     };
@@ -2739,6 +4605,38 @@ export interface operations {
             };
             401: components["responses"]["Error"];
             403: components["responses"]["Error"];
+        };
+    };
+    getHourlyQueueStats: {
+        parameters: {
+            query?: {
+                /**
+                 * @description The day, YYYY-MM-DD; default today in the routing time zone
+                 * @example 2025-03-09
+                 */
+                date?: string;
+                /** @description Count only this queue */
+                queue_id?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The day by hour */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HourlyStats"];
+                };
+            };
+            401: components["responses"]["Error"];
+            403: components["responses"]["Error"];
+            404: components["responses"]["Error"];
+            422: components["responses"]["Error"];
         };
     };
     getQueue: {
@@ -3336,6 +5234,809 @@ export interface operations {
             };
             401: components["responses"]["Error"];
             404: components["responses"]["Error"];
+        };
+    };
+    listShieldNumbers: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Every number */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["VirtualNumberPage"];
+                };
+            };
+            401: components["responses"]["Error"];
+            403: components["responses"]["Error"];
+        };
+    };
+    createShieldNumber: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "number": "+8695555",
+                 *       "purpose": "hotline"
+                 *     }
+                 */
+                "application/json": components["schemas"]["VirtualNumberCreate"];
+            };
+        };
+        responses: {
+            /** @description Added */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["VirtualNumber"];
+                };
+            };
+            401: components["responses"]["Error"];
+            403: components["responses"]["Error"];
+            409: components["responses"]["Error"];
+            422: components["responses"]["Error"];
+        };
+    };
+    deleteShieldNumber: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: components["parameters"]["ID"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Removed */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            401: components["responses"]["Error"];
+            403: components["responses"]["Error"];
+            404: components["responses"]["Error"];
+            409: components["responses"]["Error"];
+        };
+    };
+    listShieldRules: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Every rule */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ShieldRulePage"];
+                };
+            };
+            401: components["responses"]["Error"];
+            403: components["responses"]["Error"];
+        };
+    };
+    createShieldRule: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "name": "VIP to seniors",
+                 *       "condition": "customer.tier == \"vip\" && agent.level < 2",
+                 *       "outcome": "deny",
+                 *       "reason": "VIP customers are served by senior agents"
+                 *     }
+                 */
+                "application/json": components["schemas"]["ShieldRuleCreate"];
+            };
+        };
+        responses: {
+            /** @description Added */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ShieldRule"];
+                };
+            };
+            401: components["responses"]["Error"];
+            403: components["responses"]["Error"];
+            422: components["responses"]["Error"];
+        };
+    };
+    testShieldRules: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "extension": "1001",
+                 *       "number": "+8613800138000"
+                 *     }
+                 */
+                "application/json": components["schemas"]["ShieldRuleTest"];
+            };
+        };
+        responses: {
+            /** @description The decision */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ShieldRuleTestResult"];
+                };
+            };
+            401: components["responses"]["Error"];
+            403: components["responses"]["Error"];
+            404: components["responses"]["Error"];
+            422: components["responses"]["Error"];
+        };
+    };
+    deleteShieldRule: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: components["parameters"]["ID"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            401: components["responses"]["Error"];
+            403: components["responses"]["Error"];
+            404: components["responses"]["Error"];
+        };
+    };
+    updateShieldRule: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: components["parameters"]["ID"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "position": 1
+                 *     }
+                 */
+                "application/json": components["schemas"]["ShieldRuleUpdate"];
+            };
+        };
+        responses: {
+            /** @description Changed */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ShieldRule"];
+                };
+            };
+            401: components["responses"]["Error"];
+            403: components["responses"]["Error"];
+            404: components["responses"]["Error"];
+            422: components["responses"]["Error"];
+        };
+    };
+    listShieldBlockList: {
+        parameters: {
+            query?: {
+                /** @description Page size */
+                limit?: components["parameters"]["Limit"];
+                /** @description The next_cursor of the previous page */
+                cursor?: components["parameters"]["Cursor"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ListEntryPage"];
+                };
+            };
+            401: components["responses"]["Error"];
+            403: components["responses"]["Error"];
+        };
+    };
+    addShieldBlockEntry: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "number": "+86170"
+                 *     }
+                 */
+                "application/json": components["schemas"]["ListEntryCreate"];
+            };
+        };
+        responses: {
+            /** @description Added */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ListEntry"];
+                };
+            };
+            401: components["responses"]["Error"];
+            403: components["responses"]["Error"];
+            409: components["responses"]["Error"];
+            422: components["responses"]["Error"];
+        };
+    };
+    deleteShieldBlockEntry: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: components["parameters"]["ID"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            401: components["responses"]["Error"];
+            403: components["responses"]["Error"];
+            404: components["responses"]["Error"];
+        };
+    };
+    listShieldAllowList: {
+        parameters: {
+            query?: {
+                /** @description Page size */
+                limit?: components["parameters"]["Limit"];
+                /** @description The next_cursor of the previous page */
+                cursor?: components["parameters"]["Cursor"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ListEntryPage"];
+                };
+            };
+            401: components["responses"]["Error"];
+            403: components["responses"]["Error"];
+        };
+    };
+    addShieldAllowEntry: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "number": "+86"
+                 *     }
+                 */
+                "application/json": components["schemas"]["ListEntryCreate"];
+            };
+        };
+        responses: {
+            /** @description Added */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ListEntry"];
+                };
+            };
+            401: components["responses"]["Error"];
+            403: components["responses"]["Error"];
+            409: components["responses"]["Error"];
+            422: components["responses"]["Error"];
+        };
+    };
+    deleteShieldAllowEntry: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: components["parameters"]["ID"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            401: components["responses"]["Error"];
+            403: components["responses"]["Error"];
+            404: components["responses"]["Error"];
+        };
+    };
+    listBindings: {
+        parameters: {
+            query?: {
+                /** @description Page size */
+                limit?: components["parameters"]["Limit"];
+                /** @description The next_cursor of the previous page */
+                cursor?: components["parameters"]["Cursor"];
+                /** @description true keeps the bindings that have not expired */
+                live?: "true" | "false";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BindingPage"];
+                };
+            };
+            401: components["responses"]["Error"];
+            403: components["responses"]["Error"];
+        };
+    };
+    createBinding: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "type": "axb",
+                 *       "a": "+8613800138000",
+                 *       "b": "+8613900139000",
+                 *       "expires_in": 3600,
+                 *       "record": true,
+                 *       "external_id": "order-1001"
+                 *     }
+                 */
+                "application/json": components["schemas"]["BindingCreate"];
+            };
+        };
+        responses: {
+            /** @description Bound */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Binding"];
+                };
+            };
+            401: components["responses"]["Error"];
+            403: components["responses"]["Error"];
+            409: components["responses"]["Error"];
+            422: components["responses"]["Error"];
+        };
+    };
+    createQRBinding: {
+        parameters: {
+            query?: {
+                /** @description png or svg */
+                format?: components["parameters"]["QRFormat"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "a": "+8613800138000",
+                 *       "expires_in": 900
+                 *     }
+                 */
+                "application/json": components["schemas"]["BindingQR"];
+            };
+        };
+        responses: {
+            /** @description Bound */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Binding"];
+                    "image/png": string;
+                    "image/svg+xml": string;
+                };
+            };
+            400: components["responses"]["Error"];
+            401: components["responses"]["Error"];
+            403: components["responses"]["Error"];
+            409: components["responses"]["Error"];
+            422: components["responses"]["Error"];
+        };
+    };
+    getBinding: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: components["parameters"]["ID"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The binding */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Binding"];
+                };
+            };
+            401: components["responses"]["Error"];
+            403: components["responses"]["Error"];
+            404: components["responses"]["Error"];
+        };
+    };
+    deleteBinding: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: components["parameters"]["ID"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Unbound */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            401: components["responses"]["Error"];
+            403: components["responses"]["Error"];
+            404: components["responses"]["Error"];
+        };
+    };
+    updateBinding: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: components["parameters"]["ID"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "expires_in": 7200
+                 *     }
+                 */
+                "application/json": components["schemas"]["BindingUpdate"];
+            };
+        };
+        responses: {
+            /** @description Changed */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Binding"];
+                };
+            };
+            401: components["responses"]["Error"];
+            403: components["responses"]["Error"];
+            404: components["responses"]["Error"];
+            409: components["responses"]["Error"];
+            422: components["responses"]["Error"];
+        };
+    };
+    getBindingQR: {
+        parameters: {
+            query?: {
+                /** @description png or svg */
+                format?: components["parameters"]["QRFormat"];
+            };
+            header?: never;
+            path: {
+                id: components["parameters"]["ID"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The QR code */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "image/png": string;
+                    "image/svg+xml": string;
+                };
+            };
+            400: components["responses"]["Error"];
+            401: components["responses"]["Error"];
+            403: components["responses"]["Error"];
+            404: components["responses"]["Error"];
+        };
+    };
+    reportBindingCall: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: components["parameters"]["ID"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "type": "answer",
+                 *       "call_id": "a84b4c76e66710@pbx.example"
+                 *     }
+                 */
+                "application/json": components["schemas"]["CallEventReport"];
+            };
+        };
+        responses: {
+            /** @description Recorded */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            401: components["responses"]["Error"];
+            403: components["responses"]["Error"];
+            404: components["responses"]["Error"];
+            422: components["responses"]["Error"];
+        };
+    };
+    issueDialCode: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "customer_id": "01a1f000-0000-7000-8000-000000000000"
+                 *     }
+                 */
+                "application/json": components["schemas"]["DialCodeRequest"];
+            };
+        };
+        responses: {
+            /** @description The code */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DialCode"];
+                };
+            };
+            401: components["responses"]["Error"];
+            403: components["responses"]["Error"];
+            409: components["responses"]["Error"];
+            422: components["responses"]["Error"];
+        };
+    };
+    resolveCall: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "caller": "1001",
+                 *       "dialed": "81234",
+                 *       "call_id": "a84b4c76e66710@pbx.example"
+                 *     }
+                 */
+                "application/json": components["schemas"]["ResolveRequest"];
+            };
+        };
+        responses: {
+            /** @description The decision */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ShieldAnswer"];
+                };
+            };
+            400: components["responses"]["Error"];
+            401: components["responses"]["Error"];
+            403: components["responses"]["Error"];
+            422: components["responses"]["Error"];
+        };
+    };
+    listShieldDecisions: {
+        parameters: {
+            query?: {
+                /** @description Page size */
+                limit?: components["parameters"]["Limit"];
+                /** @description The next_cursor of the previous page */
+                cursor?: components["parameters"]["Cursor"];
+                /** @description One customer's decisions */
+                customer_id?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ShieldDecisionPage"];
+                };
+            };
+            400: components["responses"]["Error"];
+            401: components["responses"]["Error"];
+            403: components["responses"]["Error"];
+        };
+    };
+    getShieldSettings: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The settings */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ShieldSettings"];
+                };
+            };
+            401: components["responses"]["Error"];
+            403: components["responses"]["Error"];
+        };
+    };
+    updateShieldSettings: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "code_length": 5,
+                 *       "timezone": "Asia/Shanghai"
+                 *     }
+                 */
+                "application/json": components["schemas"]["ShieldSettingsUpdate"];
+            };
+        };
+        responses: {
+            /** @description The settings */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ShieldSettings"];
+                };
+            };
+            401: components["responses"]["Error"];
+            403: components["responses"]["Error"];
+            422: components["responses"]["Error"];
         };
     };
 }

@@ -1,5 +1,6 @@
 // The UI's languages: English and Simplified Chinese, chosen from the
-// browser on first visit and remembered once the user picks one. Both
+// browser on first visit (or, when it asks for neither, the organisation's
+// default language) and remembered once the user picks one. Both
 // message files must have the same keys (internal/web's Go test checks).
 import { createI18n } from 'vue-i18n';
 import en from './en.json';
@@ -34,5 +35,14 @@ document.documentElement.lang = i18n.global.locale.value;
 export function setLocale(l: Locale) {
   i18n.global.locale.value = l;
   localStorage.setItem(storageKey, l);
+  document.documentElement.lang = l;
+}
+
+/** useTenantDefault switches to the organisation's language when neither the user nor the browser chose one. */
+export function useTenantDefault(l: string) {
+  if (l !== 'en' && l !== 'zh-CN') return;
+  if (localStorage.getItem(storageKey)) return;
+  if (navigator.languages.some((x) => /^(en|zh)\b/i.test(x))) return;
+  i18n.global.locale.value = l;
   document.documentElement.lang = l;
 }

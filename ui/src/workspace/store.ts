@@ -1,16 +1,20 @@
 // The agent workspace's state: the conversation list, the open
 // conversation's messages, offers and the agent's presence, kept live from
 // the agent socket and filled from the REST API.
-import { computed, reactive } from 'vue';
-import { api, ok, type Schemas } from '../api/client';
+import { computed, reactive, watch } from 'vue';
+import { i18n } from '../i18n';
+import { api, ok, request, type Schemas } from '../api/client';
 import * as rt from '../realtime';
 import { session } from '../session';
 
 export type Conversation = Schemas['Conversation'];
 export type Message = Schemas['Message'];
 export type WorkItem = Schemas['WorkItem'];
+export type Attachment = Schemas['Attachment'];
 export type AgentState = Schemas['AgentState'];
 export type Filter = 'mine' | 'unassigned' | 'all';
+/** Which statuses the list shows: active is everything not resolved. */
+export type StatusFilter = 'active' | 'open' | 'pending' | 'snoozed' | 'resolved';
 export type Offer = { offer_id: string; conversation_id: string; expires_at: string; item: WorkItem };
 /** A message as shown: stored, or on its way (no seq yet). */
 export type Shown = Message & { pending?: boolean; failed?: boolean };
@@ -19,6 +23,8 @@ const pageSize = 50;
 
 export const ws = reactive({
   filter: 'mine' as Filter,
+  status: 'active' as StatusFilter,
+  inbox: '', // '' every inbox
   conversations: new Map<string, Conversation>(),
   listLoaded: false,
   next: null as string | null,
@@ -29,6 +35,7 @@ export const ws = reactive({
   state: null as AgentState | null,
   typing: '' as string, // who is typing in the open conversation
   names: new Map<string, string>(), // user ID → name, for system messages
+  customer: null as { id: string; name: string } | null, // the open conversation's customer
 });
 
 /** loadNames reads the tenant's users' names once (agents may read users). */
@@ -54,7 +61,8 @@ const me = () => session.me?.id ?? '';
 /** The list for the current filter, most recent activity first. */
 export const listed = computed(() => {
   const out = [...ws.conversations.values()].filter((c) => {
-    if (c.status === 'resolved') return false;
+    if (ws.status === 'active' ? c.status === 'resolved' : c.status !== ws.status) return false;
+    if (ws.inbox && c.inbox_id !== ws.inbox) return false;
     if (ws.filter === 'mine') return c.assignee_id === me();
     if (ws.filter === 'unassigned') return !c.assignee_id;
     return true;
@@ -67,7 +75,10 @@ export const unread = (c: Conversation) => Math.max(0, c.last_seq - c.agent_read
 export async function loadList(more = false) {
   const assignee = ws.filter === 'all' ? undefined : ws.filter === 'mine' ? 'me' : 'unassigned';
   const page = await ok(api.GET('/api/v1/conversations', {
-    params: { query: { limit: 100, assignee, cursor: more ? (ws.next ?? undefined) : undefined } },
+    params: { query: {
+      limit: 100, assignee, cursor: more ? (ws.next ?? undefined) : undefined,
+      status: ws.status === 'active' ? undefined : ws.status, inbox_id: ws.inbox || undefined,
+    } },
   }));
   for (const c of page.data) ws.conversations.set(c.id, c);
   ws.next = page.next_cursor ?? null;
@@ -128,17 +139,28 @@ function markRead() {
   rt.send({ type: 'read', conversation_id: c.id, seq: last });
 }
 
+/** upload stores a file in a conversation, to be sent with a message. */
+export async function upload(conversationID: string, file: File): Promise<Attachment> {
+  const form = new FormData();
+  form.append('file', file, file.name || 'pasted');
+  const res = await request(`/api/v1/conversations/${encodeURIComponent(conversationID)}/attachments`, { method: 'POST', body: form });
+  return (await res.json()) as Attachment;
+}
+
 /** send posts a reply or a private note, shown at once and confirmed by its ack. */
-export async function send(text: string, isPrivate: boolean) {
+export async function send(text: string, isPrivate: boolean, attachments: Attachment[] = []) {
   const id = ws.openID;
   const clientID = crypto.randomUUID();
   const shown: Shown = {
     id: clientID, conversation_id: id, seq: 0, sender_type: 'agent', sender_id: me(), sender_name: session.me?.name,
-    text, private: isPrivate, client_id: clientID, attachments: [], created_at: new Date().toISOString(), pending: true,
+    text, private: isPrivate, client_id: clientID, attachments, created_at: new Date().toISOString(), pending: true,
   };
   ws.messages = [...ws.messages, shown];
   try {
-    await rt.sendMessage({ type: 'message', client_id: clientID, conversation_id: id, text, private: isPrivate });
+    await rt.sendMessage({
+      type: 'message', client_id: clientID, conversation_id: id, text, private: isPrivate,
+      attachment_ids: attachments.map((a) => a.id),
+    });
   } catch {
     const m = ws.messages.find((x) => x.client_id === clientID && x.pending);
     if (m) m.failed = true;
@@ -152,7 +174,7 @@ export async function setStatus(id: string, status: 'open' | 'resolved' | 'snooz
 }
 
 /** transfer gives the conversation to an agent or a team (null: nobody). */
-export async function transfer(id: string, to: { assignee_id?: string | null; team_id?: string | null }) {
+export async function transfer(id: string, to: { assignee_id?: string | null; team_id?: string | null; queue_id?: string }) {
   const c = await ok(api.POST('/api/v1/conversations/{id}/assignment', { params: { path: { id } }, body: to }));
   ws.conversations.set(c.id, c);
 }
@@ -161,6 +183,18 @@ export async function transfer(id: string, to: { assignee_id?: string | null; te
 export const teams = reactive(new Map<string, string>());
 export async function loadTeams() {
   for (const tm of (await ok(api.GET('/api/v1/teams', { params: { query: { limit: 200 } } }))).data) teams.set(tm.id, tm.name);
+}
+
+/** queues names the tenant's queues, for transfers. */
+export const queues = reactive(new Map<string, string>());
+export async function loadQueues() {
+  for (const q of (await ok(api.GET('/api/v1/queues'))).data) queues.set(q.id, q.name);
+}
+
+/** inboxes names the inboxes the agent sees, for the list's filter. */
+export const inboxes = reactive(new Map<string, string>());
+export async function loadInboxes() {
+  for (const ib of (await ok(api.GET('/api/v1/inboxes', { params: { query: { limit: 200 } } }))).data) inboxes.set(ib.id, ib.name);
 }
 
 export async function loadPresence() {
@@ -207,6 +241,7 @@ export function follow(): () => void {
       if (c) {
         c.last_seq = Math.max(c.last_seq, m.seq);
         c.last_message_at = m.created_at;
+        notifyMessage(c, m);
       } else {
         void ok(api.GET('/api/v1/conversations/{id}', { params: { path: { id: m.conversation_id } } }))
           .then((x) => ws.conversations.set(x.id, x)).catch(() => undefined);
@@ -255,20 +290,37 @@ export function follow(): () => void {
   };
 }
 
+/** sound: whether offers and new messages make a sound in this browser. */
+export const sound = reactive({ on: localStorage.getItem('sb.sound') !== 'off' });
+watch(() => sound.on, (on) => localStorage.setItem('sb.sound', on ? 'on' : 'off'));
+
 /** notify sounds a chime for a new offer and, when the agent looks elsewhere, shows a desktop notification. */
 function notify(o: Offer) {
-  chime();
+  if (sound.on) chime([880, 1320]);
+  desktop(i18n.global.t('notify.offer'), i18n.global.t('notify.offerBody', { id: o.item.customer_id?.slice(-6) ?? '' }), o.offer_id);
+}
+
+/** notifyMessage tells the agent of a customer's message in a conversation of theirs they are not looking at. */
+function notifyMessage(c: Conversation, m: Message) {
+  if (m.sender_type !== 'visitor' || c.assignee_id !== me()) return;
+  if (m.conversation_id === ws.openID && !document.hidden) return;
+  if (sound.on) chime([660]);
+  const who = m.sender_name || i18n.global.t('list.visitor', { id: c.customer_id.slice(-6) });
+  desktop(who, m.text ? m.text.slice(0, 140) : i18n.global.t('notify.file'), m.conversation_id);
+}
+
+function desktop(title: string, body: string, tag: string) {
   if (!document.hidden || !('Notification' in window) || Notification.permission !== 'granted') return;
-  new Notification('Switchboard', { body: o.conversation_id, tag: o.offer_id });
+  new Notification(title, { body, tag });
 }
 
 let audio: AudioContext | undefined;
 /** chime plays two short tones (no sound file to load). Browsers allow it after the user interacted with the page. */
-function chime() {
+function chime(tones: number[]) {
   try {
     audio ??= new AudioContext();
     const t0 = audio.currentTime;
-    for (const [i, freq] of [880, 1320].entries()) {
+    for (const [i, freq] of tones.entries()) {
       const osc = audio.createOscillator();
       const gain = audio.createGain();
       osc.frequency.value = freq;

@@ -45,8 +45,12 @@ const I18N = {
     left: '谢谢！我们会尽快在这里回复您。',
   },
 };
-const LOCALE = /^zh/i.test(ds.locale || navigator.language || '') ? 'zh-CN' : 'en';
-const T = I18N[LOCALE];
+// The page's data-locale, else the browser's language; one the widget does not
+// speak gets the tenant's default once the session names it (English until then).
+const ASKED = ds.locale || navigator.language || '';
+const CHOSEN = /^zh/i.test(ASKED) ? 'zh-CN' : /^en/i.test(ASKED) ? 'en' : null;
+let LOCALE = CHOSEN || 'en';
+let T = I18N[LOCALE];
 const t = (k, vars) => T[k].replace(/\{(\w+)\}/g, (_, v) => (vars && vars[v] != null ? vars[v] : ''));
 
 // Storage that never throws (disabled storage, private modes, quota).
@@ -145,15 +149,15 @@ const greeting = h('p', { class: 'greeting', hidden: true });
 const log = h('div', { class: 'log', role: 'log', 'aria-live': 'polite', tabindex: '0' }, greeting);
 const typing = h('div', { class: 'typing', 'data-testid': 'widget-typing', 'aria-live': 'polite', hidden: true });
 const prechat = h('form', { class: 'prechat', 'data-testid': 'widget-prechat', hidden: true, onsubmit: submitPrechat });
-const input = h('textarea', { 'data-testid': 'widget-input', rows: '1', placeholder: t('placeholder'), 'aria-label': t('placeholder'), maxlength: '10000', oninput: onType, onkeydown: (e) => { if (e.key === 'Enter' && !e.shiftKey && !e.isComposing) { e.preventDefault(); submit(); } } });
+const input = h('textarea', { 'data-testid': 'widget-input', rows: '1', placeholder: t('placeholder'), 'aria-label': t('placeholder'), 'data-i18n': 'placeholder', maxlength: '10000', oninput: onType, onkeydown: (e) => { if (e.key === 'Enter' && !e.shiftKey && !e.isComposing) { e.preventDefault(); submit(); } } });
 const file = h('input', { type: 'file', hidden: true, onchange: () => { for (const f of file.files) upload(f); file.value = ''; } });
 const composer = h('form', { class: 'composer', onsubmit: (e) => { e.preventDefault(); submit(); } },
-  h('button', { type: 'button', class: 'icon', 'data-testid': 'widget-attach', 'aria-label': t('attach'), title: t('attach'), onclick: () => file.click() }, icon(ICON_CLIP)),
+  h('button', { type: 'button', class: 'icon', 'data-testid': 'widget-attach', 'aria-label': t('attach'), title: t('attach'), 'data-i18n': 'attach', onclick: () => file.click() }, icon(ICON_CLIP)),
   file, input,
-  h('button', { type: 'submit', class: 'icon sendb', 'data-testid': 'widget-send', 'aria-label': t('send'), title: t('send') }, icon(ICON_SEND)));
-const win = h('section', { id: 'sb-window', class: 'window', 'data-testid': 'widget-window', role: 'dialog', 'aria-label': t('title'), tabindex: '-1', hidden: true },
+  h('button', { type: 'submit', class: 'icon sendb', 'data-testid': 'widget-send', 'aria-label': t('send'), title: t('send'), 'data-i18n': 'send' }, icon(ICON_SEND)));
+const win = h('section', { id: 'sb-window', class: 'window', 'data-testid': 'widget-window', role: 'dialog', 'aria-label': t('title'), 'data-i18n': 'title', tabindex: '-1', hidden: true },
   h('header', null, h('div', { class: 't' }, title, subtitle),
-    h('button', { type: 'button', class: 'icon', 'aria-label': t('close'), title: t('close'), onclick: () => close() }, icon(ICON_X))),
+    h('button', { type: 'button', class: 'icon', 'aria-label': t('close'), title: t('close'), 'data-i18n': 'close', onclick: () => close() }, icon(ICON_X))),
   offline, queueNote, prechat, log, typing, composer);
 const root = h('div', { class: 'root', lang: LOCALE }, win, launcher);
 shadow.append(h('style', null, CSS), root);
@@ -380,6 +384,15 @@ function showTyping(f) {
   typing.hidden = !f.typing;
   if (f.typing) S.agentTypingT = setTimeout(() => showTyping({ typing: false }), 8000);
 }
+// relabel switches the built widget to another language.
+function relabel(locale) {
+  LOCALE = locale; T = I18N[locale]; root.lang = locale;
+  for (const e of root.querySelectorAll('[data-i18n]')) {
+    for (const a of ['aria-label', 'title', 'placeholder']) if (e.hasAttribute(a)) e.setAttribute(a, t(e.dataset.i18n));
+  }
+  launcher.setAttribute('aria-label', t(S.open ? 'close' : 'open'));
+  markRead(); // the launcher's label with the unread count
+}
 function markRead() {
   const c = S.conv;
   if (!c || !c.id) return;
@@ -431,6 +444,7 @@ function applySession(s) {
   put('localStorage', K_TOKEN, S.token);
   S.inbox = s.inbox || {};
   S.online = s.agents_online !== false;
+  if (!CHOSEN && I18N[s.default_locale] && s.default_locale !== LOCALE) relabel(s.default_locale);
   title.textContent = S.inbox.name || t('title');
   greeting.textContent = S.inbox.greeting || '';
   greeting.hidden = !S.inbox.greeting;

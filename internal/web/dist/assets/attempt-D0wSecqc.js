@@ -1,1 +1,0 @@
-import{A as n,r as o}from"./index-BiUvy-Id.js";function i(){const t=o("");async function e(a){t.value="";try{await a()}catch(r){t.value=r instanceof n?r.text:String(r)}}return{error:t,attempt:e}}export{i as u};

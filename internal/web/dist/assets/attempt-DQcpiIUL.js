@@ -1,0 +1,1 @@
+import{u as n,j as o,r as u}from"./index-CWWSUktk.js";function i(){const{t:r}=n(),t=u("");async function e(a){t.value="";try{await a()}catch(s){t.value=o(r,s)}}return{error:t,attempt:e}}export{i as u};
