@@ -33,7 +33,7 @@ func BenchmarkShieldKamailio(b *testing.B) {
 		uasScen := sippScenario(b, uasExpect, uasParams{Dest: plainNumber, CallerID: shieldHotline, NoRing: true})
 		uas := startSipp(b, "-sf", uasScen, "-i", "127.0.0.1", "-p", fmt.Sprint(r.carrier), "-m", fmt.Sprint(calls),
 			"-timeout", "120s", "-trace_stat", "-fd", "1")
-		time.Sleep(200 * time.Millisecond)
+		waitUDPBound(b, r.carrier)
 		uacScen := sippScenario(b, uacCall, uacParams{Caller: "1001", Expect: 200, HoldMS: 20})
 		began := time.Now()
 		uac := startSipp(b, "-sf", uacScen, "-i", "127.0.0.1", "-p", fmt.Sprint(freeUDPPort(b)), r.kam, "-s", code.Code,

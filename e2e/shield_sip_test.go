@@ -40,7 +40,7 @@ func (r *sipRig) call(caller, dialed string, expect int, dest, callerID, hidden 
 	if expect == 200 {
 		scen := sippScenario(r.t, uasExpect, uasParams{Dest: dest, CallerID: callerID, Hidden: strings.TrimPrefix(hidden, "+")})
 		uas = startSipp(r.t, "-sf", scen, "-i", "127.0.0.1", "-p", fmt.Sprint(r.carrier), "-m", "1", "-timeout", "15s")
-		time.Sleep(200 * time.Millisecond) // sipp binds its socket
+		waitUDPBound(r.t, r.carrier)
 	}
 	scen := sippScenario(r.t, uacCall, uacParams{Caller: caller, Expect: expect, HoldMS: 200})
 	uac := startSipp(r.t, "-sf", scen, "-i", "127.0.0.1", "-p", fmt.Sprint(freeUDPPort(r.t)), r.kam, "-s", dialed,

@@ -95,6 +95,26 @@ func waitSIP(t testing.TB, addr string) {
 	t.Fatalf("nothing answers SIP at %s", addr)
 }
 
+// waitUDPBound waits until something on this machine listens on the
+// loopback UDP port, read from /proc/net/udp: probing by binding the port
+// would race the peer that is starting.
+func waitUDPBound(t testing.TB, port int) {
+	t.Helper()
+	want := fmt.Sprintf(":%04X ", port)
+	deadline := time.Now().Add(15 * time.Second)
+	for time.Now().Before(deadline) {
+		b, err := os.ReadFile("/proc/net/udp")
+		require.NoError(t, err)
+		for _, line := range strings.Split(string(b), "\n")[1:] {
+			if f := strings.Fields(line); len(f) > 2 && strings.HasSuffix(f[1]+" ", want) {
+				return
+			}
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	t.Fatalf("nothing listens on UDP port %d", port)
+}
+
 func tail(s string, n int) string {
 	if len(s) > n {
 		return "…" + s[len(s)-n:]

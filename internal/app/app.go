@@ -64,6 +64,7 @@ type App struct {
 	Stores *store.Stores
 	Bus    *bus.Bus
 	relay  *outbox.Relay
+	caches *cacheSync
 	batch  *store.Batcher
 	hub    *realtime.Hub
 	API    *httpapi.Handler
@@ -136,7 +137,9 @@ func (a *App) open(ctx context.Context) error {
 	}
 	a.log.Info("storage ready", "engine", a.engine.Dialect(), "schema_version", version)
 	wake := make(chan struct{}, 1)
-	notify := func() {
+	a.caches = &cacheSync{a: a}
+	notify := func(evs []store.Committed) {
+		a.caches.committed(evs)
 		select {
 		case wake <- struct{}{}:
 		default:
@@ -218,6 +221,9 @@ func (a *App) Start(ctx context.Context) error {
 		return err
 	}
 	if err := a.hub.Start(ctx); err != nil {
+		return err
+	}
+	if err := a.caches.Start(ctx); err != nil {
 		return err
 	}
 	if err := a.relay.Start(ctx); err != nil {
@@ -325,6 +331,9 @@ func (a *App) Stop(ctx context.Context) error {
 	}
 	if a.relay != nil {
 		a.relay.Stop()
+	}
+	if a.caches != nil {
+		a.caches.Stop()
 	}
 	a.closeBackends()
 	return errors.Join(errs...)

@@ -127,8 +127,9 @@ func BenchmarkLogin(b *testing.B) {
 }
 
 // BenchmarkAuthenticate measures turning a session token into a Principal,
-// the work done on every authenticated request. The token's last-used time
-// is written at most once a minute, so steady state is one read.
+// the work done on every authenticated request. The token is read once and
+// then kept for the identity TTL (ADR 0021), and its last-used time is
+// written at most once a minute, so steady state reads nothing.
 // "me-path" adds the two reads GET /api/v1/me does after authenticating
 // (the user and its tenant), which is the whole SQL work of that request.
 func BenchmarkAuthenticate(b *testing.B) {

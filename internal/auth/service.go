@@ -7,11 +7,13 @@ import (
 	"io"
 	"log/slog"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/switchboardhq/switchboard/internal/audit"
 	"github.com/switchboardhq/switchboard/internal/errcode"
 	"github.com/switchboardhq/switchboard/internal/event"
+	"github.com/switchboardhq/switchboard/internal/memo"
 	"github.com/switchboardhq/switchboard/internal/permission"
 	"github.com/switchboardhq/switchboard/internal/ratelimit"
 	"github.com/switchboardhq/switchboard/internal/secret"
@@ -20,7 +22,7 @@ import (
 )
 
 // touchEvery bounds how often a token's last-used time is written, so that
-// authenticating a request is a single read in the common case.
+// authenticating a request writes nothing in the common case.
 const touchEvery = time.Minute
 
 // Service authenticates callers and manages their credentials.
@@ -32,6 +34,20 @@ type Service struct {
 	// response time does not reveal which emails have accounts. It is made
 	// on first use: hashing at start-up would cost every start ~20 ms.
 	dummyHash func() (string, error)
+	// ids keeps identified tokens by digest for IdentityTTL, so a busy
+	// client's requests do not each read the database. The node forgets
+	// them all whenever a user, a tenant or a credential changes
+	// (ForgetIdentities), before the writer's request returns; other
+	// nodes' changes arrive over the bus, and IdentityTTL bounds a missed
+	// one (ADR 0021).
+	ids *memo.Memo[string, *identified]
+}
+
+// identified is a token's identity as read, and when this node last
+// recorded its use.
+type identified struct {
+	*Identity
+	touched atomic.Int64 // unix nanoseconds
 }
 
 // Config wires a Service.
@@ -47,12 +63,22 @@ type Config struct {
 	Logger  *slog.Logger
 	// SessionTTL is the lifetime of a login session.
 	SessionTTL time.Duration
+	// IdentityTTL bounds how long an identified token is used without
+	// reading it again. Defaults to 10 seconds; negative disables it.
+	IdentityTTL time.Duration
 }
+
+// maxIdentities bounds the identities a node keeps.
+const maxIdentities = 100_000
 
 // NewService returns a Service. Login throttling allows 5 failed attempts per
 // account (then one a minute) and 30 per client IP (then one per 10 s).
 func NewService(cfg Config) *Service {
+	if cfg.IdentityTTL == 0 {
+		cfg.IdentityTTL = 10 * time.Second
+	}
 	return &Service{
+		ids:       memo.New[string, *identified](maxIdentities, max(cfg.IdentityTTL, 0)),
 		cfg:       cfg,
 		accounts:  ratelimit.New(time.Minute, 5, cfg.Now),
 		addresses: ratelimit.New(10*time.Second, 30, cfg.Now),
@@ -197,7 +223,7 @@ func (s *Service) Authenticate(ctx context.Context, plain, ip string) (*permissi
 		return nil, ErrUnauthenticated
 	}
 	now := s.cfg.Now()
-	id, err := s.cfg.Tokens.Identify(ctx, secret.Digest(plain), now)
+	id, err := s.identify(ctx, secret.Digest(plain), now)
 	if errors.Is(err, ErrNotFound) {
 		return nil, ErrUnauthenticated
 	}
@@ -214,7 +240,7 @@ func (s *Service) Authenticate(ctx context.Context, plain, ip string) (*permissi
 	if len(id.Token.Scopes) > 0 {
 		perms = perms.Intersect(permission.NewSet(id.Token.Scopes...))
 	}
-	if id.Token.LastUsedAt == nil || now.Sub(*id.Token.LastUsedAt) > touchEvery {
+	if last := id.touched.Load(); now.UnixNano()-last > int64(touchEvery) && id.touched.CompareAndSwap(last, now.UnixNano()) {
 		if err := s.cfg.Tokens.Touch(ctx, id.Token.ID, now); err != nil {
 			s.cfg.Logger.WarnContext(ctx, "touch token", "token_id", id.Token.ID, "err", err)
 		}
@@ -222,6 +248,30 @@ func (s *Service) Authenticate(ctx context.Context, plain, ip string) (*permissi
 	return &permission.Principal{UserID: id.Token.UserID, Name: id.UserName, TenantID: id.Token.TenantID, Role: id.Role,
 		Perms: perms, TokenID: id.Token.ID, IP: ip}, nil
 }
+
+// identify returns the live token with this digest, from memory when it
+// was read moments ago. ErrNotFound.
+func (s *Service) identify(ctx context.Context, digest string, now time.Time) (*identified, error) {
+	if id, ok := s.ids.Get(digest, now); ok && (id.Token.ExpiresAt == nil || now.Before(*id.Token.ExpiresAt)) {
+		return id, nil
+	}
+	epoch := s.ids.Epoch()
+	got, err := s.cfg.Tokens.Identify(ctx, digest, now)
+	if err != nil {
+		return nil, err
+	}
+	id := &identified{Identity: got}
+	if got.Token.LastUsedAt != nil {
+		id.touched.Store(got.Token.LastUsedAt.UnixNano())
+	}
+	s.ids.Put(digest, id, epoch, now)
+	return id, nil
+}
+
+// ForgetIdentities drops the identified tokens this node keeps: a user, a
+// tenant or a credential changed, and the next request of every client
+// reads its token again.
+func (s *Service) ForgetIdentities() { s.ids.ForgetAll() }
 
 // Logout revokes the token the principal authenticated with.
 func (s *Service) Logout(ctx context.Context, by *permission.Principal) error {

@@ -121,8 +121,8 @@ func (s *Service) Resolve(ctx context.Context, by *permission.Principal, p *Reso
 }
 
 func (s *Service) sources() *Sources {
-	return &Sources{Agents: s.cfg.Agents, Customers: s.cfg.Customers, Assignments: s.cfg.Assignments,
-		Codes: s.cfg.Store, LastCallers: s.cfg.Store, Used: s.used.has}
+	return &Sources{Agents: s.cfg.Agents, Customers: memoCustomers{s.cfg.Customers, s.lookups}, Assignments: s.cfg.Assignments,
+		Codes: memoCodes{s.cfg.Store, s.lookups}, LastCallers: s.cfg.Store, Used: s.used.has}
 }
 
 // Decisions lists a page of the caller's tenant's decisions, newest first.

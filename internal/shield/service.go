@@ -14,9 +14,10 @@ import (
 
 // Service administers the shield and resolves calls.
 type Service struct {
-	cfg   Config
-	cache *Cache
-	used  *usedCodes
+	cfg     Config
+	cache   *Cache
+	used    *usedCodes
+	lookups *lookups
 }
 
 // Config wires a Service.
@@ -47,7 +48,7 @@ func NewService(cfg Config) *Service {
 	if cfg.MaxAge <= 0 {
 		cfg.MaxAge = 5 * time.Minute
 	}
-	s := &Service{cfg: cfg, used: newUsedCodes()}
+	s := &Service{cfg: cfg, used: newUsedCodes(), lookups: newLookups(cfg.Now)}
 	s.cache = NewCache(CacheConfig{Load: s.load, Binding: cfg.Store.GetBinding, Now: cfg.Now, MaxAge: cfg.MaxAge,
 		Logger: cfg.Logger})
 	return s

@@ -24,9 +24,16 @@ type Outbox struct {
 	q     *outboxQueries
 	newID func() string
 	// notify is set outside transactions and called after each append;
-	// inside one, appended tells Stores.InTx to notify after commit.
-	notify   func()
-	appended bool
+	// inside one, appended is what Stores.InTx notifies of after commit.
+	notify   func([]Committed)
+	appended []Committed
+}
+
+// Committed is an event as the outbox stored it: its subject and the JSON
+// the relay publishes (an event.Event).
+type Committed struct {
+	Subject string
+	Payload []byte
 }
 
 var _ event.Outbox = (*Outbox)(nil)
@@ -48,10 +55,12 @@ func (s *Outbox) Append(ctx context.Context, evs ...event.Event) error {
 		if _, err := s.c.write().Exec(ctx, s.q.Insert, ev.ID, ev.Subject, payload, ms(ev.At)); err != nil {
 			return wrap("append event", err)
 		}
+		s.appended = append(s.appended, Committed{Subject: ev.Subject, Payload: payload})
 	}
-	s.appended = true
 	if s.notify != nil {
-		s.notify()
+		evs := s.appended
+		s.appended = nil
+		s.notify(evs)
 	}
 	return nil
 }

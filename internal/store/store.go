@@ -74,9 +74,11 @@ type Options struct {
 	// NewID generates IDs for rows the stores create themselves (audit
 	// entries and events without one).
 	NewID func() string
-	// OnEvent, if set, is called after a commit that appended events, so the
-	// outbox relay can publish them at once instead of at its next poll.
-	OnEvent func()
+	// OnEvent, if set, is called after a commit that appended events, with
+	// those events: the outbox relay publishes them at once instead of at
+	// its next poll, and the node's caches forget what the commit changed
+	// before the writer's call returns. It must not block.
+	OnEvent func([]Committed)
 }
 
 // New returns the stores over db.
@@ -89,7 +91,7 @@ func New(db sqldb.DB, opts Options) (*Stores, error) {
 		}
 	}
 	if opts.OnEvent == nil {
-		opts.OnEvent = func() {}
+		opts.OnEvent = func([]Committed) {}
 	}
 	if p, ok := db.(sqldb.Preparer); ok {
 		if err := p.Prepare(context.Background(), q.all()); err != nil {
@@ -149,8 +151,8 @@ func (s *Stores) InTx(ctx context.Context, fn func(*Tx) error) error {
 		tx = &Tx{s: bind(s.db, s.q, s.opts, conn{db: s.db, tx: q}), q: q}
 		return fn(tx)
 	})
-	if err == nil && tx.s.Outbox.appended {
-		s.opts.OnEvent()
+	if err == nil && len(tx.s.Outbox.appended) > 0 {
+		s.opts.OnEvent(tx.s.Outbox.appended)
 	}
 	return err
 }
