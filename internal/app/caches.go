@@ -12,7 +12,7 @@ import (
 // cacheSync keeps the node's read caches — identified tokens and the
 // shield's customers — true to the database (ADR 0021). This node's
 // commits reach it synchronously (committed, from the store), so a
-// request that disabled a user or marked a customer do-not-contact
+// request that disabled a user or changed a customer (say, made them VIP)
 // returns only once this node forgot the old value; other nodes' changes
 // reach it over the bus a moment later.
 type cacheSync struct {
