@@ -14,18 +14,24 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-var builtBinary = sync.OnceValues(func() (string, error) {
+var (
+	builtBinary  = sync.OnceValues(func() (string, error) { return goBuild("switchboard") })
+	builtSbbench = sync.OnceValues(func() (string, error) { return goBuild("sbbench") })
+)
+
+// goBuild builds ../cmd/name into a new temporary directory.
+func goBuild(name string) (string, error) {
 	dir, err := os.MkdirTemp("", "sb-e2e-bin")
 	if err != nil {
 		return "", err
 	}
-	bin := filepath.Join(dir, "switchboard")
-	out, err := exec.Command("go", "build", "-o", bin, "../cmd/switchboard").CombinedOutput() //nolint:noctx // one build per test binary
+	bin := filepath.Join(dir, name)
+	out, err := exec.Command("go", "build", "-o", bin, "../cmd/"+name).CombinedOutput() //nolint:noctx // one build per test binary
 	if err != nil {
 		return "", &buildError{out: string(out), err: err}
 	}
 	return bin, nil
-})
+}
 
 type buildError struct {
 	out string
@@ -38,6 +44,14 @@ func (e *buildError) Error() string { return e.err.Error() + ": " + e.out }
 func binary(t testing.TB) string {
 	t.Helper()
 	bin, err := builtBinary()
+	require.NoError(t, err)
+	return bin
+}
+
+// sbbench builds the load generator once per test run.
+func sbbench(t testing.TB) string {
+	t.Helper()
+	bin, err := builtSbbench()
 	require.NoError(t, err)
 	return bin
 }

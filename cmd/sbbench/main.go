@@ -4,6 +4,7 @@
 //	sbbench startup -bin PATH -runs 5                        # time to 200 on /readyz, cold and warm
 //	sbbench login -server URL -email E -password P -n 50 -c 1 # login latency
 //	sbbench me -server URL -email E -password P -c 32 -duration 10s # authenticated GET /api/v1/me throughput
+//	sbbench shield -server URL -token T -calls FILE -c 64          # number shield decisions per second
 //
 // It talks to loopback only (it refuses any other host) and always stops by
 // itself: startup after -runs, login after -n logins or -timeout, me after
@@ -42,6 +43,7 @@ func subcommands() []subcommand {
 		{"startup", "start a server binary repeatedly and time it to HTTP 200 on /readyz (cold and warm data dir)", startupCmd},
 		{"login", "time POST /api/v1/auth/login (-n logins, -c concurrent)", loginCmd},
 		{"me", "closed-loop authenticated GET /api/v1/me with -c workers for -duration", meCmd},
+		{"shield", "closed-loop POST /api/v1/shield/resolve over a file of calls (-calls, -token, -c, -n)", shieldCmd},
 	}, chatSubcommands()...)
 }
 

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"strings"
 	"testing"
 	"time"
 
@@ -31,4 +32,15 @@ func TestPercentileAndMedian(t *testing.T) {
 	require.Equal(t, time.Duration(0), percentile(nil, 50))
 	require.Equal(t, 2*time.Millisecond, median([]time.Duration{3 * time.Millisecond, time.Millisecond, 2 * time.Millisecond}))
 	require.Equal(t, 2500*time.Microsecond, median([]time.Duration{4 * time.Millisecond, time.Millisecond, 2 * time.Millisecond, 3 * time.Millisecond}))
+}
+
+func TestReadShieldCalls(t *testing.T) {
+	t.Parallel()
+	calls, err := readShieldCalls(strings.NewReader("# extension code\n1001 81234\n\n  +8615011112222   +8613900000001 \n"))
+	require.NoError(t, err)
+	require.Equal(t, []shieldCall{{"1001", "81234"}, {"+8615011112222", "+8613900000001"}}, calls)
+	_, err = readShieldCalls(strings.NewReader("1001 81234\n1002\n"))
+	require.ErrorContains(t, err, "line 2")
+	_, err = readShieldCalls(strings.NewReader("# nothing\n"))
+	require.Error(t, err)
 }

@@ -55,7 +55,7 @@ func ParseNumber(s, region string) (*NumberInfo, bool) {
 		return nil, false
 	}
 	info := &NumberInfo{E164: phonenumbers.Format(n, phonenumbers.E164), Type: "unknown"}
-	info.Masked = pii.MaskPhone(info.E164)
+	info.Masked = pii.MaskNumber(n)
 	info.Country = phonenumbers.GetRegionCodeForNumber(n)
 	if info.Country == "ZZ" {
 		info.Country = ""
