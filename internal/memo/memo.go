@@ -57,6 +57,9 @@ func (m *Memo[K, V]) Epoch() uint64 {
 // Put keeps v for k as of now, unless anything was forgotten since epoch
 // was taken: the value may predate that change.
 func (m *Memo[K, V]) Put(k K, v V, epoch uint64, now time.Time) {
+	if m.ttl <= 0 {
+		return // a memo without a lifetime keeps nothing
+	}
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	if epoch != m.epoch {

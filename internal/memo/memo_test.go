@@ -55,3 +55,11 @@ func TestBounded(t *testing.T) {
 	require.True(t, ok)
 	require.Equal(t, 4, v)
 }
+
+func TestNoLifetimeKeepsNothing(t *testing.T) {
+	m := memo.New[string, int](10, 0)
+	m.Put("a", 1, m.Epoch(), t0)
+	require.Zero(t, m.Len(), "a disabled memo holds no entries")
+	_, ok := m.Get("a", t0)
+	require.False(t, ok)
+}
