@@ -62,9 +62,17 @@ func seedCustomers(b *testing.B, n *node, tenantID string, count int) {
 	}
 }
 
-// benchShield sets up a tenant at the benchmark's scale and returns the
-// calls to make (extension, code) and an admin principal.
-func benchShield(b *testing.B, n *node) ([][2]string, *permission.Principal, string) {
+// benchTenant is a tenant at the benchmark's scale.
+type benchTenant struct {
+	calls     [][2]string // (extension, code) of the seeded codes
+	admin     *permission.Principal
+	token     string // the admin's, allowed to resolve
+	agents    []*user.User
+	customers int
+}
+
+// benchShield sets up a tenant at the benchmark's scale.
+func benchShield(b *testing.B, n *node) *benchTenant {
 	b.Helper()
 	ctx := context.Background()
 	f := n.tenant("Bench")
@@ -90,6 +98,7 @@ func benchShield(b *testing.B, n *node) ([][2]string, *permission.Principal, str
 		}
 	}
 	calls := make([][2]string, 0, benchStoreCodes)
+	var agents []*user.User
 	err := n.app.Stores.InTx(ctx, func(tx *store.Tx) error {
 		for i := range benchStoreAgents {
 			ext := fmt.Sprint(1000 + i)
@@ -99,6 +108,7 @@ func benchShield(b *testing.B, n *node) ([][2]string, *permission.Principal, str
 			if err := tx.Users().Create(ctx, u); err != nil {
 				return err
 			}
+			agents = append(agents, u)
 			for j := range benchStoreCodes / benchStoreAgents {
 				code := fmt.Sprintf("8%04d", j)
 				c := &shield.DialCode{TenantID: f.ID, Code: code, AgentID: u.ID, Reusable: true, CreatedAt: time.Now(),
@@ -114,7 +124,26 @@ func benchShield(b *testing.B, n *node) ([][2]string, *permission.Principal, str
 	if err != nil {
 		b.Fatal(err)
 	}
-	return calls, admin, f.Admin.Token
+	return &benchTenant{calls: calls, admin: admin, token: f.Admin.Token, agents: agents, customers: customers}
+}
+
+// issueCodes has the agents ask for count one-time codes through the
+// service, as the Call button does, each for a random customer, and
+// returns the calls that dial them.
+func (bt *benchTenant) issueCodes(b *testing.B, n *node, count int) [][2]string {
+	b.Helper()
+	calls := make([][2]string, 0, count)
+	for i := range count {
+		a := bt.agents[i%len(bt.agents)]
+		by := &permission.Principal{UserID: a.ID, TenantID: a.TenantID, Role: a.Role, Perms: a.Role.Grants()}
+		dc, err := n.app.Shield.IssueCode(context.Background(), by,
+			&shield.CodeParams{CustomerID: fmt.Sprintf("c%07d", rand.IntN(bt.customers))})
+		if err != nil {
+			b.Fatal(err)
+		}
+		calls = append(calls, [2]string{a.Extension, dc.Code})
+	}
+	return calls
 }
 
 // BenchmarkShieldResolve measures resolve on a SQLite node at the issue's
@@ -130,7 +159,8 @@ func benchShield(b *testing.B, n *node) ([][2]string, *permission.Principal, str
 //	go test -run '^$' -bench ShieldResolve/External -benchtime 10000x ./e2e
 func BenchmarkShieldResolve(b *testing.B) {
 	n := start(b, "sqlite")
-	calls, admin, token := benchShield(b, n)
+	bt := benchShield(b, n)
+	calls, admin, token := bt.calls, bt.admin, bt.token
 	ctx := context.Background()
 	b.Run("InProcess", func(b *testing.B) {
 		lat := make([]time.Duration, 0, b.N)
@@ -184,14 +214,22 @@ func BenchmarkShieldResolve(b *testing.B) {
 	// Cold: each code's first dial reads the code and its customer from
 	// the database. Warm: sbbench first dials every code once, unmeasured —
 	// the steady state of 10,000 live codes at thousands of calls a second.
+	// Issued: the agents ask for b.N one-time codes through the service
+	// (unmeasured), then each is dialed once — the Call button's flow on
+	// the node that issued the codes.
 	for _, run := range []struct {
 		name   string
 		warmup int
-	}{{"External", 0}, {"ExternalWarm", len(calls)}} {
+		issue  bool
+	}{{"External", 0, false}, {"ExternalWarm", len(calls), false}, {"ExternalIssued", 0, true}} {
 		b.Run(run.name, func(b *testing.B) {
 			sbbench(b)
+			dialed := calls
+			if run.issue {
+				dialed = bt.issueCodes(b, n, b.N)
+			}
 			b.ResetTimer()
-			r, err := runSbbenchShield(b, n.base, token, calls, "-c", "64", "-n", fmt.Sprint(b.N),
+			r, err := runSbbenchShield(b, n.base, token, dialed, "-c", "64", "-n", fmt.Sprint(b.N),
 				"-warmup", fmt.Sprint(run.warmup), "-pid", fmt.Sprint(os.Getpid()))
 			b.StopTimer()
 			if err != nil {

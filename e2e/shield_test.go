@@ -5,12 +5,16 @@ import (
 	"encoding/json"
 	"net/http"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
 	"github.com/stretchr/testify/require"
 
 	"github.com/switchboardhq/switchboard/client"
+	"github.com/switchboardhq/switchboard/internal/app"
+	"github.com/switchboardhq/switchboard/internal/store"
+	"github.com/switchboardhq/switchboard/internal/store/storetest"
 )
 
 const (
@@ -281,4 +285,51 @@ func rawJSON(t testing.TB, c *client.Client, method, path string, body any) stri
 	var out json.RawMessage
 	require.NoError(t, c.Do(context.Background(), method, path, body, &out))
 	return strings.TrimSpace(string(out))
+}
+
+// TestShieldIssuedCodeDialsFromMemory checks that the node that issues a
+// code is ready for its first dial: the code (when reusable), its customer
+// and the customer's number are held from the issue, so the dial reads
+// neither the code nor the customer; a one-time code is read again on its
+// dial — a use on another node must count — but its customer is not.
+func TestShieldIssuedCodeDialsFromMemory(t *testing.T) {
+	t.Parallel()
+	engines(t, func(t *testing.T, engine string) {
+		var codeReads, customerReads atomic.Int64
+		wrap := func(e store.Engine) store.Engine {
+			c := storetest.Count(e)
+			c.OnRead = func(q string) {
+				switch {
+				case strings.Contains(q, "FROM shield_dial_codes"):
+					codeReads.Add(1)
+				case strings.Contains(q, "FROM customers"):
+					customerReads.Add(1)
+				}
+			}
+			return c
+		}
+		n := startOpts(t, nodeConfig(t, engine), app.Options{Engine: wrap})
+		ctx := context.Background()
+		s := newShieldTenant(t, n, "Warm")
+
+		reusable, err := s.Agent.IssueDialCode(ctx, s.Plain, true)
+		require.NoError(t, err)
+		codeReads.Store(0)
+		customerReads.Store(0)
+		a, err := s.PBX.Resolve(ctx, "1001", reusable.Code, "call-1")
+		require.NoError(t, err)
+		dial(t, a, plainNumber, shieldHotline)
+		require.Zero(t, codeReads.Load(), "a reusable code is held from its issue")
+		require.Zero(t, customerReads.Load(), "so is its customer")
+
+		once, err := s.Agent.IssueDialCode(ctx, s.VIP, false)
+		require.NoError(t, err)
+		codeReads.Store(0)
+		customerReads.Store(0)
+		a, err = s.PBX.Resolve(ctx, "1001", once.Code, "call-2")
+		require.NoError(t, err)
+		reject(t, a, 403, denyVIPReason)
+		require.EqualValues(t, 1, codeReads.Load(), "a one-time code is read on its dial")
+		require.Zero(t, customerReads.Load(), "its customer is held from the issue")
+	})
 }

@@ -53,6 +53,9 @@ type Options struct {
 	// AutoResolveEvery is how often idle conversations are looked for
 	// (default a minute).
 	AutoResolveEvery time.Duration
+	// Engine, if set, wraps the opened database engine: tests count the
+	// statements a request issues through it.
+	Engine func(store.Engine) store.Engine
 }
 
 // App is a running Switchboard node.
@@ -130,6 +133,9 @@ func (a *App) open(ctx context.Context) error {
 	var err error
 	if a.engine, err = store.OpenEngine(ctx, a.cfg.DBURL, a.cfg.SQLitePath()); err != nil {
 		return err
+	}
+	if a.opts.Engine != nil {
+		a.engine = a.opts.Engine(a.engine)
 	}
 	version, err := a.engine.Migrate(ctx)
 	if err != nil {

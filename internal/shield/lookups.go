@@ -42,8 +42,12 @@ type memoCustomers struct {
 	l *lookups
 }
 
+func customerKey(tenantID, id string) string { return tenantID + "|" + id }
+
+func codeKey(tenantID, agentID, code string) string { return tenantID + "|" + agentID + "|" + code }
+
 func (m memoCustomers) Customer(ctx context.Context, tenantID, id string) (*Customer, error) {
-	key := tenantID + "|" + id
+	key := customerKey(tenantID, id)
 	now := m.l.now()
 	if c, ok := m.l.customers.Get(key, now); ok {
 		return c, nil
@@ -66,7 +70,7 @@ type memoCodes struct {
 }
 
 func (m memoCodes) Code(ctx context.Context, tenantID, agentID, code string) (*DialCode, error) {
-	key := tenantID + "|" + agentID + "|" + code
+	key := codeKey(tenantID, agentID, code)
 	now := m.l.now()
 	if dc, ok := m.l.codes.Get(key, now); ok && now.Before(dc.ExpiresAt) {
 		return dc, nil
@@ -83,5 +87,5 @@ func (m memoCodes) Code(ctx context.Context, tenantID, agentID, code string) (*D
 
 // ForgetCustomer drops what this node keeps of a customer: it changed.
 func (s *Service) ForgetCustomer(tenantID, id string) {
-	s.lookups.customers.Forget(tenantID + "|" + id)
+	s.lookups.customers.Forget(customerKey(tenantID, id))
 }

@@ -28,7 +28,9 @@ const codeDraws = 16
 // they dial it, valid for them only and for the tenant's code TTL. The
 // code reveals nothing of the number.
 func (s *Service) IssueCode(ctx context.Context, by *permission.Principal, p *CodeParams) (*DialCode, error) {
-	c, err := s.cfg.Customers.Customer(ctx, by.TenantID, p.CustomerID)
+	// Through the memo: the code's first dial, seconds from now, needs
+	// the same customer.
+	c, err := memoCustomers{s.cfg.Customers, s.lookups}.Customer(ctx, by.TenantID, p.CustomerID)
 	if err != nil {
 		return nil, err
 	}
@@ -61,10 +63,31 @@ func (s *Service) IssueCode(ctx context.Context, by *permission.Principal, p *Co
 			return nil, err
 		}
 		if created {
+			s.warm(ctx, dc, c)
 			return dc, nil
 		}
 	}
 	return nil, errCodesUnavailable
+}
+
+// warm readies this node for a new code's first dial, which usually
+// follows within seconds: a reusable code is kept as its first read would
+// keep it, and the number the call will go to is read into the tenant's
+// snapshot. (A one-time code is read on its dial all the same: a use on
+// another node must count.) Another node dialing the code reads both.
+func (s *Service) warm(ctx context.Context, dc *DialCode, c *Customer) {
+	if dc.Reusable {
+		s.lookups.codes.Put(codeKey(dc.TenantID, dc.AgentID, dc.Code), dc, s.lookups.codes.Epoch(), s.cfg.Now())
+	}
+	snap, err := s.cache.Get(ctx, dc.TenantID)
+	if err != nil {
+		return // the dial will build the snapshot and read the number
+	}
+	for _, p := range c.Phones {
+		if _, ok := snap.parse(p); ok {
+			return
+		}
+	}
 }
 
 // drawCode is the prefix and CodeLength random digits.

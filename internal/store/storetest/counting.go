@@ -15,13 +15,19 @@ import (
 type Counting struct {
 	store.Engine
 	Stmts, Txs atomic.Int64
+	// OnRead, if set before use, sees each statement run on the reader
+	// (outside transactions): a test tells a request's reads apart from
+	// writes and background work running meanwhile.
+	OnRead func(query string)
 }
 
 // Count wraps e.
 func Count(e store.Engine) *Counting { return &Counting{Engine: e} }
 
 // Reader implements sqldb.DB.
-func (c *Counting) Reader() sqldb.Querier { return countingQuerier{q: c.Engine.Reader(), n: &c.Stmts} }
+func (c *Counting) Reader() sqldb.Querier {
+	return countingQuerier{q: c.Engine.Reader(), n: &c.Stmts, onRead: c.OnRead}
+}
 
 // Writer implements sqldb.DB.
 func (c *Counting) Writer() sqldb.Querier { return countingQuerier{q: c.Engine.Writer(), n: &c.Stmts} }
@@ -45,21 +51,29 @@ func (c *Counting) Prepare(ctx context.Context, queries []string) error {
 func (c *Counting) Reset() { c.Stmts.Store(0); c.Txs.Store(0) }
 
 type countingQuerier struct {
-	q sqldb.Querier
-	n *atomic.Int64
+	q      sqldb.Querier
+	n      *atomic.Int64
+	onRead func(query string) // nil but on the reader
+}
+
+func (c countingQuerier) count(query string) {
+	c.n.Add(1)
+	if c.onRead != nil {
+		c.onRead(query)
+	}
 }
 
 func (c countingQuerier) Exec(ctx context.Context, query string, args ...any) (int64, error) {
-	c.n.Add(1)
+	c.count(query)
 	return c.q.Exec(ctx, query, args...)
 }
 
 func (c countingQuerier) Query(ctx context.Context, query string, args ...any) (sqldb.Rows, error) {
-	c.n.Add(1)
+	c.count(query)
 	return c.q.Query(ctx, query, args...)
 }
 
 func (c countingQuerier) QueryRow(ctx context.Context, query string, args ...any) sqldb.Row {
-	c.n.Add(1)
+	c.count(query)
 	return c.q.QueryRow(ctx, query, args...)
 }
