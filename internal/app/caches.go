@@ -16,8 +16,8 @@ import (
 // returns only once this node forgot the old value; other nodes' changes
 // reach it over the bus a moment later.
 type cacheSync struct {
-	a     *App
-	stops []func()
+	a    *App
+	subs stoppers
 }
 
 // cacheSubjects are the events that change what the caches hold.
@@ -25,23 +25,10 @@ var cacheSubjects = []string{event.UserUpdated, event.UserDeleted, event.Credent
 	customer.EventUpdated, customer.EventMerged}
 
 func (c *cacheSync) Start(context.Context) error {
-	for _, subject := range cacheSubjects {
-		stop, err := c.a.Bus.Subscribe(subject, c.handle)
-		if err != nil {
-			c.Stop()
-			return err
-		}
-		c.stops = append(c.stops, stop)
-	}
-	return nil
+	return c.subs.subscribe(c.a.Bus, c.handle, cacheSubjects...)
 }
 
-func (c *cacheSync) Stop() {
-	for _, f := range c.stops {
-		f()
-	}
-	c.stops = nil
-}
+func (c *cacheSync) Stop() { c.subs.stop() }
 
 // committed is the store's hook: events this node just committed.
 func (c *cacheSync) committed(evs []store.Committed) {

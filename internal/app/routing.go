@@ -143,7 +143,7 @@ const routingConsumers = 64
 
 type chatRouting struct {
 	a     *App
-	stops []func()
+	stops stoppers
 	// channels caches each inbox's routing channel, which never changes.
 	channels sync.Map // inbox ID → routing.Channel
 }
@@ -172,12 +172,7 @@ func (c *chatRouting) Start(ctx context.Context) error {
 	return nil
 }
 
-func (c *chatRouting) Stop() {
-	for _, f := range c.stops {
-		f()
-	}
-	c.stops = nil
-}
+func (c *chatRouting) Stop() { c.stops.stop() }
 
 type envelope[T any] struct {
 	Subject  string    `json:"subject"`

@@ -78,30 +78,17 @@ func (p *shieldParts) stop() {
 // snapshot stale or its binding changed, and the next resolve catches up.
 // A missed message is healed by the snapshot's maximum age.
 type shieldSync struct {
-	a     *App
-	stops []func()
+	a    *App
+	subs stoppers
 }
 
 func (s *shieldSync) Start(context.Context) error {
 	// A user's, team's or skill's change can change an agent's level,
 	// extension, status, teams or skills, which snapshots cache.
-	for _, subject := range []string{"sb.shield.>", event.TenantUpdated, "sb.user.>", "sb.team.>", "sb.skill.>"} {
-		stop, err := s.a.Bus.Subscribe(subject, s.handle)
-		if err != nil {
-			s.Stop()
-			return err
-		}
-		s.stops = append(s.stops, stop)
-	}
-	return nil
+	return s.subs.subscribe(s.a.Bus, s.handle, "sb.shield.>", event.TenantUpdated, "sb.user.>", "sb.team.>", "sb.skill.>")
 }
 
-func (s *shieldSync) Stop() {
-	for _, f := range s.stops {
-		f()
-	}
-	s.stops = nil
-}
+func (s *shieldSync) Stop() { s.subs.stop() }
 
 func (s *shieldSync) handle(subject string, data []byte) {
 	var env envelope[event.Change]
