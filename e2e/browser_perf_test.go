@@ -17,7 +17,6 @@ import (
 	"github.com/coder/websocket"
 	"github.com/stretchr/testify/require"
 
-	"github.com/switchboardhq/switchboard/internal/config"
 	"github.com/switchboardhq/switchboard/internal/store/storetest"
 )
 
@@ -42,7 +41,7 @@ func TestBrowserPerformance(t *testing.T) {
 		t.Skip("starts a browser")
 	}
 	nodeBin := browserPrereqs(t)
-	n := start(t, "sqlite", func(c *config.Config) { c.RateLimit = "off" })
+	n := start(t, "sqlite", noRateLimit)
 	f := n.tenant("Browser performance")
 	ctx := context.Background()
 	var inbox struct {

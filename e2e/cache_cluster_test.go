@@ -9,8 +9,6 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/switchboardhq/switchboard/client"
-	"github.com/switchboardhq/switchboard/internal/config"
-	"github.com/switchboardhq/switchboard/internal/store/storetest"
 )
 
 // TestCachesAcrossNodes runs two nodes on one PostgreSQL and NATS. Each
@@ -21,11 +19,7 @@ import (
 // signed-out session and a disabled agent are turned away.
 func TestCachesAcrossNodes(t *testing.T) {
 	t.Parallel()
-	natsURL, dbURL := externalNATS(t), storetest.NewSchemaURL(t)
-	mk := func() *node {
-		return start(t, "postgres", func(c *config.Config) { c.DBURL, c.NATSURL, c.RateLimit = dbURL, natsURL, "off" })
-	}
-	a, b := mk(), mk()
+	a, b := startPair(t, noRateLimit)
 	ctx := context.Background()
 	s := newShieldTenant(t, a, "Cache cluster")
 	agentOnA, agentOnB := a.client(s.Agent.Token), b.client(s.Agent.Token)

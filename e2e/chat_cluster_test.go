@@ -28,16 +28,28 @@ func externalNATS(t testing.TB) string {
 	return u
 }
 
+// startPair starts two nodes of one cluster: a PostgreSQL schema of their
+// own and the test NATS server. mutate adjusts both nodes' configuration.
+func startPair(t testing.TB, mutate ...func(*config.Config)) (a, b *node) {
+	t.Helper()
+	natsURL, dbURL := externalNATS(t), storetest.NewSchemaURL(t)
+	mk := func() *node {
+		return start(t, "postgres", append([]func(*config.Config){func(c *config.Config) { c.DBURL, c.NATSURL = dbURL, natsURL }},
+			mutate...)...)
+	}
+	return mk(), mk()
+}
+
+// noRateLimit turns the request rate limit off, for tests that send many
+// requests from one address.
+func noRateLimit(c *config.Config) { c.RateLimit = "off" }
+
 // TestWebChatAcrossNodes connects a visitor to node A and an agent to node
 // B of one cluster (shared PostgreSQL and NATS) and exchanges messages both
 // ways.
 func TestWebChatAcrossNodes(t *testing.T) {
 	t.Parallel()
-	natsURL, dbURL := externalNATS(t), storetest.NewSchemaURL(t)
-	mk := func() *node {
-		return start(t, "postgres", func(c *config.Config) { c.DBURL, c.NATSURL = dbURL, natsURL })
-	}
-	a, b := mk(), mk()
+	a, b := startPair(t)
 	f := a.tenant("Cluster")
 	ib := a.inbox(f, nil)
 	agent := b.dialAgent(t, f.Admin.Token)
@@ -74,11 +86,7 @@ func TestWebChatAcrossNodes(t *testing.T) {
 // when the only agent is connected to node B.
 func TestPresenceAcrossNodes(t *testing.T) {
 	t.Parallel()
-	natsURL, dbURL := externalNATS(t), storetest.NewSchemaURL(t)
-	mk := func() *node {
-		return start(t, "postgres", func(c *config.Config) { c.DBURL, c.NATSURL, c.RateLimit = dbURL, natsURL, "off" })
-	}
-	a, b := mk(), mk()
+	a, b := startPair(t, noRateLimit)
 	f := a.tenant("Presence")
 	ib := a.inbox(f, map[string]any{"member_ids": []string{f.AgentID}})
 	require.False(t, a.session(t, ib.Key, nil).AgentsOnline)

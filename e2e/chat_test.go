@@ -8,8 +8,6 @@ import (
 	"time"
 
 	"github.com/stretchr/testify/require"
-
-	"github.com/switchboardhq/switchboard/internal/config"
 )
 
 // TestWebChatRoundTrip runs the whole protocol between a visitor socket and
@@ -104,7 +102,7 @@ func TestWebChatRoundTrip(t *testing.T) {
 // in seq order per conversation, with no gaps.
 func TestWebChatOrderUnderLoad(t *testing.T) {
 	t.Parallel()
-	n := start(t, "sqlite", func(c *config.Config) { c.RateLimit = "off" })
+	n := start(t, "sqlite", noRateLimit)
 	f := n.tenant("Load")
 	ib := n.inbox(f, nil)
 	agent := n.dialAgent(t, f.Admin.Token)

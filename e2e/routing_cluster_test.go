@@ -10,9 +10,7 @@ import (
 
 	"github.com/stretchr/testify/require"
 
-	"github.com/switchboardhq/switchboard/internal/config"
 	"github.com/switchboardhq/switchboard/internal/routing"
-	"github.com/switchboardhq/switchboard/internal/store/storetest"
 )
 
 // TestRoutingAcrossNodes routes one tenant's queue from two nodes sharing
@@ -23,11 +21,7 @@ import (
 // lease holder stops and the other node takes the tenant over.
 func TestRoutingAcrossNodes(t *testing.T) {
 	t.Parallel()
-	natsURL, dbURL := externalNATS(t), storetest.NewSchemaURL(t)
-	mk := func() *node {
-		return start(t, "postgres", func(c *config.Config) { c.DBURL, c.NATSURL, c.RateLimit = dbURL, natsURL, "off" })
-	}
-	a, b := mk(), mk()
+	a, b := startPair(t, noRateLimit)
 	ctx := context.Background()
 	f := a.tenant("Routing cluster")
 	queue, err := f.Admin.CreateQueue(ctx, map[string]any{"name": "Web"})

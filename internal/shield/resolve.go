@@ -30,7 +30,7 @@ const codeDraws = 16
 func (s *Service) IssueCode(ctx context.Context, by *permission.Principal, p *CodeParams) (*DialCode, error) {
 	// Through the memo: the code's first dial, seconds from now, needs
 	// the same customer.
-	c, err := memoCustomers{s.cfg.Customers, s.lookups}.Customer(ctx, by.TenantID, p.CustomerID)
+	c, err := s.src.Customers.Customer(ctx, by.TenantID, p.CustomerID)
 	if err != nil {
 		return nil, err
 	}
@@ -118,7 +118,7 @@ func (s *Service) Resolve(ctx context.Context, by *permission.Principal, p *Reso
 		return nil, err
 	}
 	now := s.cfg.Now()
-	res, err := snap.Resolve(ctx, s.sources(), &Request{Caller: p.Caller, Dialed: p.Dialed, CallID: p.CallID, At: now})
+	res, err := snap.Resolve(ctx, s.src, &Request{Caller: p.Caller, Dialed: p.Dialed, CallID: p.CallID, At: now})
 	if err != nil {
 		return nil, err
 	}
@@ -141,11 +141,6 @@ func (s *Service) Resolve(ctx context.Context, by *permission.Principal, p *Reso
 		return nil, err
 	}
 	return &res.Answer, nil
-}
-
-func (s *Service) sources() *Sources {
-	return &Sources{Agents: s.cfg.Agents, Customers: memoCustomers{s.cfg.Customers, s.lookups}, Assignments: s.cfg.Assignments,
-		Codes: memoCodes{s.cfg.Store, s.lookups}, LastCallers: s.cfg.Store, Used: s.used.has}
 }
 
 // Decisions lists a page of the caller's tenant's decisions, newest first.

@@ -18,6 +18,9 @@ type Service struct {
 	cache   *Cache
 	used    *usedCodes
 	lookups *lookups
+	// src is what resolving reads, through the lookups' memos; built once,
+	// not per call.
+	src *Sources
 }
 
 // Config wires a Service.
@@ -49,6 +52,8 @@ func NewService(cfg Config) *Service {
 		cfg.MaxAge = 5 * time.Minute
 	}
 	s := &Service{cfg: cfg, used: newUsedCodes(), lookups: newLookups(cfg.Now)}
+	s.src = &Sources{Agents: cfg.Agents, Customers: memoCustomers{cfg.Customers, s.lookups}, Assignments: cfg.Assignments,
+		Codes: memoCodes{cfg.Store, s.lookups}, LastCallers: cfg.Store, Used: s.used.has}
 	s.cache = NewCache(CacheConfig{Load: s.load, Binding: cfg.Store.GetBinding, Now: cfg.Now, MaxAge: cfg.MaxAge,
 		Logger: cfg.Logger})
 	return s
